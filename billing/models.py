@@ -1,0 +1,1 @@
+"""Prices, payments and statements arrive with the billing issue."""

@@ -1,0 +1,200 @@
+"""Free time: the one place that knows which windows of which rooms can still be booked.
+
+Used by the portal's slot list, the booking service (opening hours, alternatives after a
+conflict) and the API. Everything returned is UTC; each window knows its location's zone so
+callers can show local time."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch, Q
+
+from . import timeslots
+from .models import Location, OpeningHours, Room, SlotClaim
+
+
+@dataclass(frozen=True)
+class FreeWindow:
+    room_id: int
+    room_name: str
+    location_id: int
+    location_name: str
+    tz: str
+    starts_at: datetime
+    ends_at: datetime
+
+    @property
+    def local_starts_at(self) -> datetime:
+        return self.starts_at.astimezone(ZoneInfo(self.tz))
+
+    @property
+    def local_ends_at(self) -> datetime:
+        return self.ends_at.astimezone(ZoneInfo(self.tz))
+
+
+def opening_interval(location: Location, local_day: date) -> tuple[datetime, datetime] | None:
+    """The UTC instants a location opens and closes on a local day, or None if closed.
+
+    Uses prefetched `opening_hours` when present, so callers looping over days and rooms
+    pay one query."""
+    hours = {row.weekday: row for row in location.opening_hours.all()}
+    row = hours.get(local_day.weekday())
+    if row is None:
+        return None
+    tz = location.zone
+    opens = timeslots.local_to_utc(local_day, row.opens, tz)
+    if row.closes_at_midnight:
+        closes = timeslots.local_midnight(local_day + timedelta(days=1), tz).astimezone(UTC)
+    else:
+        closes = timeslots.local_to_utc(local_day, row.closes, tz)
+    if closes <= opens:
+        return None
+    return opens, closes
+
+
+def bookable_rooms(
+    *,
+    rooms: Iterable[int] | None = None,
+    locations: Iterable[int] | None = None,
+    features: Iterable[str] | None = None,
+):
+    """Active rooms, narrowed by ids, locations and required features, with what
+    `free_windows` needs already fetched."""
+    queryset = (
+        Room.objects.filter(active=True)
+        .select_related("location")
+        .prefetch_related(Prefetch("location__opening_hours", queryset=OpeningHours.objects.all()))
+    )
+    if rooms is not None:
+        queryset = queryset.filter(pk__in=list(rooms))
+    if locations is not None:
+        queryset = queryset.filter(location_id__in=list(locations))
+    for feature in features or ():
+        queryset = queryset.filter(features__name__iexact=feature)
+    return queryset.distinct().order_by("location__name", "name")
+
+
+def free_windows(
+    *,
+    first_day: date,
+    last_day: date,
+    minutes: int,
+    rooms: Iterable[int] | None = None,
+    locations: Iterable[int] | None = None,
+    features: Iterable[str] | None = None,
+    professional_id: int | None = None,
+    not_before: datetime | None = None,
+    ignore_booking_id: int | None = None,
+    step_minutes: int = timeslots.SLOT_MINUTES,
+) -> list[FreeWindow]:
+    """Every window of `minutes` length, starting on the `step_minutes` grid, in which a room
+    is open and unclaimed (and, with `professional_id`, the professional is free too).
+
+    Days are local days of each room's location, from `first_day` to `last_day` inclusive.
+    `ignore_booking_id` treats that booking's claims as free (alternatives for a move).
+    Windows are ordered by start, then location and room. Costs three queries."""
+    if minutes <= 0 or minutes % timeslots.SLOT_MINUTES:
+        raise ValueError("minutes must be a positive multiple of 15")
+    if step_minutes <= 0 or step_minutes % timeslots.SLOT_MINUTES:
+        raise ValueError("step_minutes must be a positive multiple of 15")
+    room_list = list(bookable_rooms(rooms=rooms, locations=locations, features=features))
+    if not room_list or last_day < first_day:
+        return []
+
+    intervals: dict[int, list[tuple[datetime, datetime]]] = {}
+    for location in {room.location_id: room.location for room in room_list}.values():
+        intervals[location.pk] = [
+            interval
+            for day in timeslots.days(first_day, last_day)
+            if (interval := opening_interval(location, day)) is not None
+        ]
+    all_intervals = [i for rows in intervals.values() for i in rows]
+    if not all_intervals:
+        return []
+    window_start = min(i[0] for i in all_intervals)
+    window_end = max(i[1] for i in all_intervals)
+
+    claims = SlotClaim.objects.filter(slot_start__gte=window_start, slot_start__lt=window_end)
+    who = Q(room_id__in=[room.pk for room in room_list])
+    if professional_id is not None:
+        who |= Q(professional_id=professional_id)
+    claims = claims.filter(who)
+    if ignore_booking_id is not None:
+        claims = claims.exclude(booking_id=ignore_booking_id)
+    taken_by_room: dict[int, set[datetime]] = defaultdict(set)
+    taken_by_professional: set[datetime] = set()
+    for room_id, slot_start in claims.values_list("room_id", "slot_start"):
+        if room_id is None:
+            taken_by_professional.add(slot_start)
+        else:
+            taken_by_room[room_id].add(slot_start)
+
+    length = timedelta(minutes=minutes)
+    step = timedelta(minutes=step_minutes)
+    earliest = timeslots.ceil_to_slot(not_before.astimezone(UTC)) if not_before else None
+    windows: list[FreeWindow] = []
+    for room in room_list:
+        taken = taken_by_room[room.pk] | taken_by_professional
+        for opens, closes in intervals[room.location_id]:
+            start = opens if earliest is None else max(opens, earliest)
+            start = timeslots.ceil_to_slot(start)
+            while start + length <= closes:
+                end = start + length
+                blocked = next((s for s in timeslots.slot_starts(start, end) if s in taken), None)
+                if blocked is None:
+                    windows.append(
+                        FreeWindow(
+                            room_id=room.pk,
+                            room_name=room.name,
+                            location_id=room.location_id,
+                            location_name=room.location.name,
+                            tz=room.location.tz,
+                            starts_at=start,
+                            ends_at=end,
+                        )
+                    )
+                    start += step
+                else:
+                    # Nothing that contains the blocked slot can be free: jump past it.
+                    start = max(start + step, blocked + timeslots.SLOT)
+                    if step_minutes > timeslots.SLOT_MINUTES:
+                        offset = (start - opens) % step
+                        if offset:
+                            start += step - offset
+    windows.sort(key=lambda w: (w.starts_at, w.location_name, w.room_name))
+    return windows
+
+
+def nearest_alternatives(
+    *,
+    room: Room,
+    professional_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    not_before: datetime | None,
+    ignore_booking_id: int | None = None,
+    count: int = 3,
+) -> list[FreeWindow]:
+    """Up to `count` free windows of the same length closest to the wanted one: the same
+    room at nearby times and the location's other rooms at the same time, nearest first
+    (same room preferred on a tie). The professional must be free in each."""
+    tz = room.location.zone
+    local_day = starts_at.astimezone(tz).date()
+    minutes = int((ends_at - starts_at).total_seconds() // 60)
+    candidates = free_windows(
+        first_day=local_day - timedelta(days=1),
+        last_day=local_day + timedelta(days=1),
+        minutes=minutes,
+        locations=[room.location_id],
+        professional_id=professional_id,
+        not_before=not_before,
+        ignore_booking_id=ignore_booking_id,
+    )
+    candidates = [w for w in candidates if not (w.room_id == room.pk and w.starts_at == starts_at)]
+    candidates.sort(key=lambda w: (abs(w.starts_at - starts_at), w.room_id != room.pk, w.starts_at))
+    return candidates[:count]

@@ -1,0 +1,49 @@
+"""Live updates of booking changes. Sent only from the booking service and only after the
+transaction commits; a rolled-back change never reaches a screen."""
+
+from __future__ import annotations
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+log = logging.getLogger(__name__)
+
+
+def location_group(location_id: int) -> str:
+    return f"bookings.location.{location_id}"
+
+
+def send_booking_event_on_commit(
+    booking, action: str, *, previous_location_id: int | None = None
+) -> None:
+    """Queue a `booking.changed` message to everyone watching the booking's location.
+
+    Consumers decide what each viewer may see; the message carries only ids, so nothing
+    private travels through the channel layer."""
+    # A move between locations must reach the screens of both.
+    message = {
+        "type": "booking.changed",
+        "action": action,
+        "booking_id": booking.pk,
+        "location_id": booking.room.location_id,
+        "room_id": booking.room_id,
+        "starts_at": booking.starts_at.isoformat(),
+        "ends_at": booking.ends_at.isoformat(),
+    }
+    groups = {location_group(message["location_id"])}
+    if previous_location_id is not None:
+        groups.add(location_group(previous_location_id))
+    transaction.on_commit(lambda: [_send_rollback_unsafe(group, message) for group in groups])
+
+
+def _send_rollback_unsafe(group: str, message: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, message)
+    except Exception:  # a lost live update must never fail a committed booking
+        log.exception("could not broadcast %s", message.get("action"))

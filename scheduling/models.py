@@ -1,0 +1,332 @@
+"""Locations, rooms, bookings and the slot claims that make double-booking impossible."""
+
+from datetime import datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from . import timeslots
+
+
+def validate_zone(value: str) -> None:
+    if not timeslots.is_known_zone(value):
+        raise ValidationError(_("“%(value)s” is not an IANA time zone."), params={"value": value})
+
+
+class Source(models.TextChoices):
+    BACKOFFICE = "backoffice", _("Backoffice")
+    PORTAL = "portal", _("Portal")
+    API = "api", _("API")
+    ADMIN = "admin", _("Admin")
+    SYSTEM = "system", _("System")
+
+
+class Location(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    tz = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        validators=[validate_zone],
+        help_text=_("IANA time zone, e.g. America/Sao_Paulo."),
+    )
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default="BRL",
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code."))],
+    )
+    min_booking_minutes = models.PositiveIntegerField(
+        _("shortest booking (minutes)"), default=15, validators=[MinValueValidator(15)]
+    )
+    max_booking_minutes = models.PositiveIntegerField(
+        _("longest booking (minutes)"), default=8 * 60, validators=[MinValueValidator(15)]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.tz)
+
+    def clean(self) -> None:
+        if self.max_booking_minutes < self.min_booking_minutes:
+            raise ValidationError(
+                {
+                    "max_booking_minutes": _(
+                        "The longest booking must not be shorter than the shortest."
+                    )
+                }
+            )
+        for field in ("min_booking_minutes", "max_booking_minutes"):
+            if getattr(self, field) % timeslots.SLOT_MINUTES:
+                raise ValidationError({field: _("Use a multiple of 15 minutes.")})
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class OpeningHours(models.Model):
+    """One weekday's opening interval in the location's local time; a weekday without a row
+    is closed."""
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(
+        _("closes"), help_text=_("00:00 means midnight at the end of the day.")
+    )
+
+    class Meta:
+        ordering = ["location", "weekday"]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        constraints = [
+            models.UniqueConstraint(fields=["location", "weekday"], name="one_opening_per_weekday"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    @property
+    def closes_at_midnight(self) -> bool:
+        return self.closes == time(0)
+
+    def clean(self) -> None:
+        for field in ("opens", "closes"):
+            value = getattr(self, field)
+            if value is not None and (value.minute % 15 or value.second or value.microsecond):
+                raise ValidationError({field: _("Use a time on a 15-minute boundary.")})
+        if self.opens is not None and self.closes is not None:
+            if not self.closes_at_midnight and self.closes <= self.opens:
+                raise ValidationError({"closes": _("Closing time must be after opening time.")})
+
+
+class Feature(models.Model):
+    """Equipment or a quality of a room a professional may search for (couch, sink, ...)."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("feature")
+        verbose_name_plural = _("features")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Room(models.Model):
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="rooms")
+    name = models.CharField(_("name"), max_length=120)
+    hourly_price = models.DecimalField(
+        _("hourly price"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        default="#4f7cac",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #4f7cac."))],
+    )
+    features = models.ManyToManyField(
+        Feature, blank=True, related_name="rooms", verbose_name=_("features")
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["location__name", "name"]
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "name"], name="room_name_unique_per_location"
+            ),
+            models.CheckConstraint(
+                condition=Q(hourly_price__gte=0), name="room_price_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.location.name})"
+
+
+class BookingStatus(models.TextChoices):
+    BOOKED = "booked", _("Booked")
+    EXECUTED = "executed", _("Executed")
+    NO_SHOW = "no_show", _("No-show")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+ACTIVE_STATUSES = (BookingStatus.BOOKED, BookingStatus.EXECUTED, BookingStatus.NO_SHOW)
+
+
+class BookingQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(status=BookingStatus.CANCELLED)
+
+    def overlapping(self, starts_at: datetime, ends_at: datetime):
+        return self.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+
+    def for_page(self):
+        return self.select_related("room__location", "professional")
+
+
+class Booking(models.Model):
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="bookings")
+    professional = models.ForeignKey(
+        "professionals.Professional", on_delete=models.PROTECT, related_name="bookings"
+    )
+    starts_at = models.DateTimeField(_("starts at"), db_index=True)
+    ends_at = models.DateTimeField(_("ends at"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=BookingStatus.choices, default=BookingStatus.BOOKED
+    )
+    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancellation_reason = models.CharField(_("cancellation reason"), max_length=300, blank=True)
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "room_id"]
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        indexes = [
+            models.Index(fields=["room", "starts_at"]),
+            models.Index(fields=["professional", "starts_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="booking_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(price__gte=0), name="booking_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.room} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != BookingStatus.CANCELLED
+
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+
+class SlotClaim(models.Model):
+    """One 15-minute slot of one resource (a room or a professional) held by one active
+    booking. The unique constraints are the guarantee: a slot cannot be claimed twice."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="claims")
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, null=True, related_name="+")
+    professional = models.ForeignKey(
+        "professionals.Professional", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    slot_start = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("slot claim")
+        verbose_name_plural = _("slot claims")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["room", "slot_start"],
+                condition=Q(room__isnull=False),
+                name="room_slot_claimed_once",
+            ),
+            models.UniqueConstraint(
+                fields=["professional", "slot_start"],
+                condition=Q(professional__isnull=False),
+                name="professional_slot_claimed_once",
+            ),
+            models.CheckConstraint(
+                condition=(Q(room__isnull=False) & Q(professional__isnull=True))
+                | (Q(room__isnull=True) & Q(professional__isnull=False)),
+                name="claim_is_for_exactly_one_resource",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = f"room {self.room_id}" if self.room_id else f"professional {self.professional_id}"
+        return f"{who} @ {self.slot_start:%Y-%m-%d %H:%M}Z"
+
+
+class BookingChange(models.Model):
+    """The history of a booking: who changed what, when and from where."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=20)
+    diff = models.JSONField(_("what changed"), default=dict, help_text=_("field: [from, to]"))
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("booking change")
+        verbose_name_plural = _("booking changes")
+
+    def __str__(self) -> str:
+        return f"{self.action} #{self.booking_id} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class IdempotencyKey(models.Model):
+    """A client's retry key. Stored in the same transaction as the booking it produced, so a
+    repeated request finds it and returns the first result instead of booking again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, null=True, related_name="+")
+    status_code = models.PositiveSmallIntegerField(default=201)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} → #{self.booking_id}"

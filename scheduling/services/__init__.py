@@ -1,0 +1,12 @@
+"""The booking service: the only code that writes bookings and their slot claims."""
+
+from .bookings import (  # noqa: F401
+    book,
+    cancel,
+    mark_executed,
+    mark_no_show,
+    move,
+    resize,
+    restore,
+    update_notes,
+)

@@ -1,0 +1,711 @@
+"""Book, move, resize, cancel, execute, no-show and undo: every write to a booking.
+
+Guarantees
+- A booking and its slot claims change together in one durable transaction; the unique
+  indexes on the claims decide any race, so no room or professional is ever booked twice.
+- Every change is recorded in BookingChange (who, when, from where, what: from → to).
+- A live update is sent after commit, never on rollback.
+
+Every refusal raises a BookingError subclass (see scheduling.errors) and writes nothing."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from billing.pricing import booking_price
+from professionals.models import Professional
+
+from .. import availability, events, timeslots
+from ..errors import (
+    Conflict,
+    IdempotencyKeyReused,
+    IllegalTransition,
+    InvalidBooking,
+    OutsideOpeningHours,
+    SlotTaken,
+)
+from ..models import (
+    Booking,
+    BookingChange,
+    BookingStatus,
+    IdempotencyKey,
+    Room,
+    SlotClaim,
+)
+
+# ---------------------------------------------------------------- rules
+
+
+def _as_utc(value: datetime, name: str) -> datetime:
+    if not isinstance(value, datetime):
+        raise InvalidBooking(_("%(name)s must be a date and time.") % {"name": name}, field=name)
+    if timezone.is_naive(value):
+        raise InvalidBooking(
+            _("%(name)s must include a time zone offset.") % {"name": name}, field=name
+        )
+    return value.astimezone(UTC)
+
+
+def _check_times(
+    room: Room, starts_at: datetime, ends_at: datetime, *, allow_past: bool, now: datetime
+) -> tuple[datetime, datetime]:
+    """Every rule about when a booking may be, in the order a person would fix them."""
+    starts_at = _as_utc(starts_at, "starts_at")
+    ends_at = _as_utc(ends_at, "ends_at")
+    location = room.location
+    tz = location.zone
+    local_start, local_end = starts_at.astimezone(tz), ends_at.astimezone(tz)
+    for name, local in (("starts_at", local_start), ("ends_at", local_end)):
+        if not timeslots.is_aligned(local):
+            raise InvalidBooking(
+                _(
+                    "Bookings start and end on the quarter hour (:00, :15, :30, :45); "
+                    "%(time)s is not."
+                )
+                % {"time": local.strftime("%H:%M")},
+                code="misaligned",
+                field=name,
+            )
+    if ends_at <= starts_at:
+        raise InvalidBooking(
+            _("The end must be after the start."), code="ends_before_start", field="ends_at"
+        )
+    minutes = int((ends_at - starts_at).total_seconds() // 60)
+    if minutes < location.min_booking_minutes:
+        raise InvalidBooking(
+            _("A booking at %(location)s lasts at least %(minutes)d minutes.")
+            % {"location": location.name, "minutes": location.min_booking_minutes},
+            code="too_short",
+            field="ends_at",
+        )
+    if minutes > location.max_booking_minutes:
+        raise InvalidBooking(
+            _("A booking at %(location)s lasts at most %(minutes)d minutes.")
+            % {"location": location.name, "minutes": location.max_booking_minutes},
+            code="too_long",
+            field="ends_at",
+        )
+    if not allow_past and starts_at < now:
+        raise InvalidBooking(
+            _("That time has already passed; choose a time from now on."),
+            code="in_the_past",
+            field="starts_at",
+        )
+    interval = availability.opening_interval(location, local_start.date())
+    if interval is None:
+        raise OutsideOpeningHours(
+            _("%(location)s is closed on %(day)s.")
+            % {"location": location.name, "day": local_start.strftime("%A %d %B %Y")}
+        )
+    opens, closes = interval
+    if starts_at < opens or ends_at > closes:
+        raise OutsideOpeningHours(
+            _("%(location)s is open from %(opens)s to %(closes)s on that day.")
+            % {
+                "location": location.name,
+                "opens": opens.astimezone(tz).strftime("%H:%M"),
+                "closes": closes.astimezone(tz).strftime("%H:%M"),
+            }
+        )
+    return starts_at, ends_at
+
+
+def _check_active(room: Room, professional: Professional) -> None:
+    if not room.active:
+        raise InvalidBooking(
+            _("Room %(room)s is not in use.") % {"room": room.name},
+            code="inactive_room",
+            field="room",
+        )
+    if not professional.active:
+        raise InvalidBooking(
+            _("%(name)s is not an active professional.") % {"name": professional.name},
+            code="inactive_professional",
+            field="professional",
+        )
+
+
+# ---------------------------------------------------------------- claims
+
+# Constraint names as PostgreSQL reports them; SQLite names the claim table's columns.
+GUARDS = (
+    "UNIQUE constraint failed: scheduling_slotclaim.",
+    "room_slot_claimed_once",
+    "professional_slot_claimed_once",
+    "booking_room_no_overlap",
+    "booking_professional_no_overlap",
+)
+
+
+@contextmanager
+def _guarded(booking: Booking):
+    """Turn a violation of the double-booking guards into SlotTaken.
+
+    A savepoint keeps the transaction usable long enough to find out which slots were in
+    conflict. On PostgreSQL the exclusion constraints may fire first (on the booking row)
+    and the unique indexes second (on the claims); both mean the same thing."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        if not any(name in str(error) for name in GUARDS):
+            raise
+        raise _conflict_for(booking) from None
+
+
+def _claim(booking: Booking) -> None:
+    """Insert the booking's slot claims; the unique indexes refuse any slot already held."""
+    rows = []
+    for slot in timeslots.slot_starts(booking.starts_at, booking.ends_at):
+        rows.append(SlotClaim(booking=booking, room_id=booking.room_id, slot_start=slot))
+        rows.append(
+            SlotClaim(booking=booking, professional_id=booking.professional_id, slot_start=slot)
+        )
+    with _guarded(booking):
+        SlotClaim.objects.bulk_create(rows)
+
+
+def _conflict_for(booking: Booking) -> SlotTaken:
+    slots = list(timeslots.slot_starts(booking.starts_at, booking.ends_at))
+    taken = (
+        SlotClaim.objects.filter(slot_start__in=slots)
+        .exclude(booking_id=booking.pk)
+        .filter(room_id=booking.room_id)
+        .values_list("room_id", "professional_id", "slot_start")
+        .union(
+            SlotClaim.objects.filter(slot_start__in=slots, professional_id=booking.professional_id)
+            .exclude(booking_id=booking.pk)
+            .values_list("room_id", "professional_id", "slot_start")
+        )
+    )
+    conflicts = sorted(
+        (
+            Conflict("room", room_id, slot) if room_id else Conflict("professional", pro_id, slot)
+            for room_id, pro_id, slot in taken
+        ),
+        key=lambda c: (c.slot_start, c.resource),
+    )
+    room_busy = any(c.resource == "room" for c in conflicts)
+    professional_busy = any(c.resource == "professional" for c in conflicts)
+    tz = booking.room.location.zone
+    when = _("%(start)s–%(end)s") % {
+        "start": booking.starts_at.astimezone(tz).strftime("%a %d %b %H:%M"),
+        "end": booking.ends_at.astimezone(tz).strftime("%H:%M"),
+    }
+    if room_busy and professional_busy:
+        message = _("%(room)s and %(name)s are both already booked at %(when)s.")
+    elif professional_busy:
+        message = _("%(name)s already has a booking at %(when)s.")
+    else:
+        message = _("%(room)s is already booked at %(when)s.")
+    message = message % {"room": booking.room.name, "name": booking.professional.name, "when": when}
+    return SlotTaken(message=message, conflicts=conflicts)
+
+
+def _release(booking: Booking) -> None:
+    SlotClaim.objects.filter(booking=booking).delete()
+
+
+def _with_alternatives(
+    error: SlotTaken,
+    *,
+    room: Room,
+    professional: Professional,
+    starts_at: datetime,
+    ends_at: datetime,
+    allow_past: bool,
+    ignore_booking_id: int | None,
+) -> SlotTaken:
+    """Add the nearest free windows; called after the failed transaction rolled back."""
+    error.alternatives = availability.nearest_alternatives(
+        room=room,
+        professional_id=professional.pk,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        not_before=None if allow_past else timezone.now(),
+        ignore_booking_id=ignore_booking_id,
+    )
+    return error
+
+
+# ---------------------------------------------------------------- history
+
+
+def _plain(value):
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _record(booking: Booking, action: str, diff: dict, *, by, source: str, ip: str | None) -> None:
+    BookingChange.objects.create(
+        booking=booking,
+        by=by if (by and by.is_authenticated) else None,
+        source=source,
+        ip=ip,
+        action=action,
+        diff={field: [_plain(old), _plain(new)] for field, (old, new) in diff.items()},
+    )
+
+
+def _user(by):
+    return by if (by is not None and by.is_authenticated) else None
+
+
+def _locked(booking: Booking | int) -> Booking:
+    """Re-read the booking under a row lock: whoever changes it second sees the first's
+    result, not the stale copy it was handed."""
+    pk = booking.pk if isinstance(booking, Booking) else booking
+    try:
+        return (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("room__location", "professional")
+            .get(pk=pk)
+        )
+    except Booking.DoesNotExist:
+        raise InvalidBooking(_("That booking does not exist."), code="not_found") from None
+
+
+def _set(booking: Booking, expected_status: str, **values) -> None:
+    """Conditional update: only if the booking is still in `expected_status`."""
+    values["updated_at"] = timezone.now()
+    updated = Booking.objects.filter(pk=booking.pk, status=expected_status).update(**values)
+    if updated != 1:
+        raise IllegalTransition(
+            _("This booking was changed by someone else; reload and try again.")
+        )
+    for field, value in values.items():
+        setattr(booking, field, value)
+
+
+# ---------------------------------------------------------------- services
+
+
+def book(
+    *,
+    room: Room,
+    professional: Professional,
+    starts_at: datetime,
+    ends_at: datetime,
+    by,
+    source: str,
+    notes: str = "",
+    allow_past: bool = False,
+    idempotency_key: str | None = None,
+    fingerprint: str = "",
+    ip: str | None = None,
+) -> Booking:
+    """Book `room` for `professional` from `starts_at` to `ends_at`.
+
+    Raises InvalidBooking (rules), SlotTaken (with alternatives) or IdempotencyKeyReused.
+    With an `idempotency_key`, a repeat of the same request returns the first booking
+    (its `replayed` attribute is True) and never books twice."""
+    if idempotency_key:
+        replay = _replay(by, idempotency_key, fingerprint)
+        if replay is not None:
+            return replay
+    now = timezone.now()
+    room = Room.objects.select_related("location").get(pk=room.pk)
+    _check_active(room, professional)
+    starts_at, ends_at = _check_times(room, starts_at, ends_at, allow_past=allow_past, now=now)
+    notes = _clean_notes(notes)
+    try:
+        with transaction.atomic(durable=True):
+            key_row = _hold_key(by, idempotency_key, fingerprint) if idempotency_key else None
+            booking = Booking(
+                room=room,
+                professional=professional,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                status=BookingStatus.BOOKED,
+                price=booking_price(room, professional, starts_at, ends_at),
+                currency=room.location.currency,
+                notes=notes,
+                source=source,
+                created_by=_user(by),
+                updated_by=_user(by),
+            )
+            with _guarded(booking):
+                booking.save(force_insert=True)
+            _claim(booking)
+            if key_row is not None:
+                IdempotencyKey.objects.filter(pk=key_row.pk).update(booking=booking)
+            _record(
+                booking,
+                "booked",
+                {
+                    "room": (None, room.pk),
+                    "professional": (None, professional.pk),
+                    "starts_at": (None, starts_at),
+                    "ends_at": (None, ends_at),
+                    "status": (None, BookingStatus.BOOKED),
+                    "price": (None, booking.price),
+                },
+                by=by,
+                source=source,
+                ip=ip,
+            )
+            events.send_booking_event_on_commit(booking, "booked")
+    except _KeyTaken:
+        replay = _replay(by, idempotency_key, fingerprint)
+        if replay is None:  # the first request failed and rolled back: try again
+            return book(
+                room=room,
+                professional=professional,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                by=by,
+                source=source,
+                notes=notes,
+                allow_past=allow_past,
+                idempotency_key=idempotency_key,
+                fingerprint=fingerprint,
+                ip=ip,
+            )
+        return replay
+    except SlotTaken as error:
+        raise _with_alternatives(
+            error,
+            room=room,
+            professional=professional,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            allow_past=allow_past,
+            ignore_booking_id=None,
+        ) from None
+    booking.replayed = False
+    return booking
+
+
+def move(
+    booking: Booking | int,
+    *,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    room: Room | None = None,
+    by,
+    source: str,
+    allow_past: bool = False,
+    ip: str | None = None,
+) -> Booking:
+    """Move a booked booking to another time and/or room, or change its length.
+
+    Omitted values stay as they are. Raises IllegalTransition unless the booking is booked,
+    InvalidBooking for the same rules as `book`, SlotTaken (with alternatives) when the new
+    place is held by someone else. On refusal the booking stays exactly where it was."""
+    pk = booking.pk if isinstance(booking, Booking) else booking
+    now = timezone.now()
+    try:
+        with transaction.atomic(durable=True):
+            current = _locked(pk)
+            if current.status != BookingStatus.BOOKED:
+                raise IllegalTransition(
+                    _("Only a booked booking can be moved; this one is %(status)s.")
+                    % {"status": current.get_status_display().lower()}
+                )
+            if not allow_past and current.ends_at <= now:
+                raise InvalidBooking(
+                    _("This booking is over and can no longer be moved."), code="in_the_past"
+                )
+            target_room = (
+                current.room
+                if room is None
+                else Room.objects.select_related("location").get(pk=room.pk)
+            )
+            new_start = current.starts_at if starts_at is None else starts_at
+            new_end = current.ends_at if ends_at is None else ends_at
+            if starts_at is not None and ends_at is None:  # a move keeps the length
+                new_end = _as_utc(starts_at, "starts_at") + (current.ends_at - current.starts_at)
+            _check_active(target_room, current.professional)
+            new_start, new_end = _check_times(
+                target_room, new_start, new_end, allow_past=allow_past, now=now
+            )
+            if (target_room.pk, new_start, new_end) == (
+                current.room_id,
+                current.starts_at,
+                current.ends_at,
+            ):
+                current.replayed = False
+                return current
+            old = {
+                "room": current.room_id,
+                "starts_at": current.starts_at,
+                "ends_at": current.ends_at,
+                "price": current.price,
+                "location": current.room.location_id,
+            }
+            _release(current)
+            current.room, current.starts_at, current.ends_at = target_room, new_start, new_end
+            _claim(current)
+            values = {
+                "room": target_room,
+                "starts_at": new_start,
+                "ends_at": new_end,
+                "updated_by": _user(by),
+            }
+            if target_room.pk != old["room"] or (new_end - new_start) != (
+                old["ends_at"] - old["starts_at"]
+            ):
+                values["price"] = booking_price(
+                    target_room, current.professional, new_start, new_end
+                )
+                values["currency"] = target_room.location.currency
+            with _guarded(current):
+                _set(current, BookingStatus.BOOKED, **values)
+            diff = {
+                k: (old[k], getattr(current, k if k != "room" else "room_id"))
+                for k in ("room", "starts_at", "ends_at", "price")
+            }
+            diff = {k: v for k, v in diff.items() if v[0] != v[1]}
+            action = (
+                "moved"
+                if (target_room.pk != old["room"] or new_start != old["starts_at"])
+                else "resized"
+            )
+            _record(current, action, diff, by=by, source=source, ip=ip)
+            events.send_booking_event_on_commit(
+                current, action, previous_location_id=old["location"]
+            )
+    except SlotTaken as error:
+        original = Booking.objects.select_related("room__location", "professional").get(pk=pk)
+        target = original.room if room is None else room
+        start = _as_utc(starts_at, "starts_at") if starts_at else original.starts_at
+        end = (
+            _as_utc(ends_at, "ends_at")
+            if ends_at
+            else start + (original.ends_at - original.starts_at)
+        )
+        raise _with_alternatives(
+            error,
+            room=Room.objects.select_related("location").get(pk=target.pk),
+            professional=original.professional,
+            starts_at=start,
+            ends_at=end,
+            allow_past=allow_past,
+            ignore_booking_id=pk,
+        ) from None
+    current.replayed = False
+    return current
+
+
+def resize(
+    booking: Booking | int,
+    *,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    by,
+    source: str,
+    allow_past: bool = False,
+    ip: str | None = None,
+) -> Booking:
+    """Change a booking's start and/or end in the same room. Same guarantees as `move`."""
+    pk = booking.pk if isinstance(booking, Booking) else booking
+    if starts_at is not None and ends_at is None:
+        ends_at = Booking.objects.values_list("ends_at", flat=True).get(pk=pk)
+    return move(
+        pk, starts_at=starts_at, ends_at=ends_at, by=by, source=source, allow_past=allow_past, ip=ip
+    )
+
+
+def cancel(
+    booking: Booking | int, *, reason: str = "", by, source: str, ip: str | None = None
+) -> Booking:
+    """Cancel a booked booking and free its slots at once. Executed and no-show bookings
+    cannot be cancelled (undo them first)."""
+    reason = (reason or "").strip()
+    if len(reason) > 300:
+        raise InvalidBooking(_("Keep the reason under 300 characters."), field="reason")
+    with transaction.atomic(durable=True):
+        current = _locked(booking)
+        if current.status != BookingStatus.BOOKED:
+            raise IllegalTransition(
+                _("Only a booked booking can be cancelled; this one is %(status)s.")
+                % {"status": current.get_status_display().lower()}
+            )
+        _release(current)
+        _set(
+            current,
+            BookingStatus.BOOKED,
+            status=BookingStatus.CANCELLED,
+            cancelled_at=timezone.now(),
+            cancellation_reason=reason,
+            updated_by=_user(by),
+        )
+        _record(
+            current,
+            "cancelled",
+            {
+                "status": (BookingStatus.BOOKED, BookingStatus.CANCELLED),
+                "cancellation_reason": ("", reason),
+            },
+            by=by,
+            source=source,
+            ip=ip,
+        )
+        events.send_booking_event_on_commit(current, "cancelled")
+    return current
+
+
+def _mark(booking, new_status: str, action: str, *, by, source: str, ip: str | None) -> Booking:
+    with transaction.atomic(durable=True):
+        current = _locked(booking)
+        if current.status != BookingStatus.BOOKED:
+            raise IllegalTransition(
+                _("Only a booked booking can be marked %(new)s; this one is %(status)s.")
+                % {
+                    "new": BookingStatus(new_status).label.lower(),
+                    "status": current.get_status_display().lower(),
+                }
+            )
+        if current.starts_at > timezone.now():
+            raise IllegalTransition(
+                _("This booking has not started yet; it can be marked %(new)s from %(time)s.")
+                % {
+                    "new": BookingStatus(new_status).label.lower(),
+                    "time": current.starts_at.astimezone(current.room.location.zone).strftime(
+                        "%d %b %H:%M"
+                    ),
+                }
+            )
+        _set(current, BookingStatus.BOOKED, status=new_status, updated_by=_user(by))
+        _record(
+            current,
+            action,
+            {"status": (BookingStatus.BOOKED, new_status)},
+            by=by,
+            source=source,
+            ip=ip,
+        )
+        events.send_booking_event_on_commit(current, action)
+    return current
+
+
+def mark_executed(booking: Booking | int, *, by, source: str, ip: str | None = None) -> Booking:
+    """The session happened. Only a booked booking that has started can be executed."""
+    return _mark(booking, BookingStatus.EXECUTED, "executed", by=by, source=source, ip=ip)
+
+
+def mark_no_show(booking: Booking | int, *, by, source: str, ip: str | None = None) -> Booking:
+    """The professional did not come. Only a booked booking that has started."""
+    return _mark(booking, BookingStatus.NO_SHOW, "no_show", by=by, source=source, ip=ip)
+
+
+def restore(booking: Booking | int, *, by, source: str, ip: str | None = None) -> Booking:
+    """Undo: put an executed, no-show or cancelled booking back to booked.
+
+    A cancelled booking must win its slots back; if someone took them meanwhile this raises
+    SlotTaken with alternatives and the booking stays cancelled."""
+    pk = booking.pk if isinstance(booking, Booking) else booking
+    try:
+        with transaction.atomic(durable=True):
+            current = _locked(pk)
+            previous = current.status
+            if previous == BookingStatus.BOOKED:
+                raise IllegalTransition(
+                    _("This booking is already booked; there is nothing to undo.")
+                )
+            if previous == BookingStatus.CANCELLED:
+                _check_active(current.room, current.professional)
+                _claim(current)
+                with _guarded(current):
+                    _set(
+                        current,
+                        previous,
+                        status=BookingStatus.BOOKED,
+                        cancelled_at=None,
+                        cancellation_reason="",
+                        updated_by=_user(by),
+                    )
+            else:
+                _set(current, previous, status=BookingStatus.BOOKED, updated_by=_user(by))
+            _record(
+                current,
+                "restored",
+                {"status": (previous, BookingStatus.BOOKED)},
+                by=by,
+                source=source,
+                ip=ip,
+            )
+            events.send_booking_event_on_commit(current, "restored")
+    except SlotTaken as error:
+        original = Booking.objects.select_related("room__location", "professional").get(pk=pk)
+        raise _with_alternatives(
+            error,
+            room=original.room,
+            professional=original.professional,
+            starts_at=original.starts_at,
+            ends_at=original.ends_at,
+            allow_past=True,
+            ignore_booking_id=pk,
+        ) from None
+    return current
+
+
+def update_notes(
+    booking: Booking | int, *, notes: str, by, source: str, ip: str | None = None
+) -> Booking:
+    """Change a booking's notes (any state)."""
+    notes = _clean_notes(notes)
+    with transaction.atomic(durable=True):
+        current = _locked(booking)
+        if current.notes == notes:
+            return current
+        old = current.notes
+        _set(current, current.status, notes=notes, updated_by=_user(by))
+        _record(current, "edited", {"notes": (old, notes)}, by=by, source=source, ip=ip)
+        events.send_booking_event_on_commit(current, "edited")
+    return current
+
+
+def _clean_notes(notes: str | None) -> str:
+    notes = (notes or "").strip()
+    if len(notes) > 2000:
+        raise InvalidBooking(_("Keep notes under 2,000 characters."), field="notes")
+    return notes
+
+
+# ---------------------------------------------------------------- idempotency
+
+
+class _KeyTaken(Exception):
+    """Another transaction holds (or held) this idempotency key."""
+
+
+def _replay(by, key: str, fingerprint: str) -> Booking | None:
+    row = (
+        IdempotencyKey.objects.filter(user=_user(by), key=key, booking__isnull=False)
+        .select_related("booking__room__location", "booking__professional")
+        .first()
+    )
+    if row is None:
+        return None
+    if row.fingerprint != fingerprint:
+        raise IdempotencyKeyReused(
+            _("This Idempotency-Key was already used for a different request.")
+        )
+    row.booking.replayed = True
+    return row.booking
+
+
+def _hold_key(by, key: str, fingerprint: str) -> IdempotencyKey:
+    if _user(by) is None:
+        raise InvalidBooking(
+            _("An Idempotency-Key needs a signed-in user."), field="idempotency_key"
+        )
+    if len(key) > 200:
+        raise InvalidBooking(
+            _("The Idempotency-Key is longer than 200 characters."), field="idempotency_key"
+        )
+    try:
+        with transaction.atomic():
+            return IdempotencyKey.objects.create(user=by, key=key, fingerprint=fingerprint)
+    except IntegrityError:
+        raise _KeyTaken from None
