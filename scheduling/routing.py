@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-# The live-update consumers join here (backoffice calendar, portal).
-websocket_urlpatterns: list = []
+from . import consumers
+
+# The live-update consumers join here (backoffice calendar; the portal's comes later).
+websocket_urlpatterns: list = [
+    path("ws/calendar/", consumers.StaffCalendarConsumer.as_asgi()),
+]

@@ -1,0 +1,94 @@
+"""Staff pages for professionals: list with search, create, edit, deactivate, detail."""
+
+from django.contrib.auth.decorators import user_passes_test
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import roles
+from scheduling import calendar
+from scheduling.models import Booking
+
+from .forms import ProfessionalForm
+from .models import Professional
+
+staff_required = user_passes_test(roles.is_staff)
+
+
+@staff_required
+def professional_list(request):
+    query = request.GET.get("q", "").strip()
+    found = Professional.objects.order_by("-active", "name")
+    if query:
+        found = found.filter(
+            Q(name__icontains=query)
+            | Q(email__icontains=query)
+            | Q(profession__icontains=query)
+            | Q(phone__icontains=query)
+        )
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    template = (
+        "professionals/partials/professional_rows.html"
+        if request.htmx
+        else "professionals/professional_list.html"
+    )
+    return render(request, template, {"page": page, "query": query})
+
+
+@staff_required
+def professional_create(request):
+    form = ProfessionalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        professional = form.save()
+        return redirect("professionals:detail", professional.pk)
+    return render(request, "professionals/professional_form.html", {"form": form})
+
+
+@staff_required
+def professional_edit(request, pk: int):
+    professional = get_object_or_404(Professional, pk=pk)
+    form = ProfessionalForm(request.POST or None, instance=professional)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return redirect("professionals:detail", pk)
+    return render(
+        request,
+        "professionals/professional_form.html",
+        {"form": form, "professional": professional},
+    )
+
+
+@require_POST
+@staff_required
+def professional_set_active(request, pk: int):
+    """Deactivate (or reactivate): an inactive professional cannot be booked or log in.
+    Existing bookings stay as they are."""
+    active = request.POST.get("active") == "1"
+    professional = get_object_or_404(Professional, pk=pk)
+    Professional.objects.filter(pk=pk).update(active=active)
+    type(professional.user).objects.filter(pk=professional.user_id).update(is_active=active)
+    return redirect("professionals:detail", pk)
+
+
+@staff_required
+def professional_detail(request, pk: int):
+    professional = get_object_or_404(Professional, pk=pk)
+    now = timezone.now()
+    bookings = Booking.objects.for_page().filter(professional=professional)
+    upcoming = [calendar.card_for(b) for b in bookings.filter(ends_at__gt=now)[:50]]
+    past = [
+        calendar.card_for(b) for b in bookings.filter(ends_at__lte=now).order_by("-starts_at")[:50]
+    ]
+    return render(
+        request,
+        "professionals/professional_detail.html",
+        {
+            "professional": professional,
+            "upcoming": upcoming,
+            "past": past,
+            "title": _("Professional"),
+        },
+    )

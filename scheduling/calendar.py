@@ -1,0 +1,200 @@
+"""The backoffice calendar's grids: what a receptionist sees for a day or a week.
+
+Everything here is read-only and costs a constant number of queries whatever the number of
+bookings (locations, rooms, opening hours, bookings). Times shown are the location's local
+time; positions are wall-clock minutes since the location's local midnight, so a booking's
+fragment can be placed in a room column without knowing the rest of the grid (the live
+stream sends single fragments)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+
+from . import availability, timeslots
+from .models import Booking, BookingStatus, Location, OpeningHours, Room
+
+
+@dataclass(frozen=True)
+class BookingCard:
+    """One booking as the staff calendar shows it."""
+
+    pk: int
+    room_id: int
+    room_name: str
+    location_id: int
+    professional_id: int
+    professional_name: str
+    status: str
+    status_label: str
+    notes: str
+    cancellation_reason: str
+    starts_at: datetime
+    ends_at: datetime
+    local_day: date
+    start_label: str
+    end_label: str
+    start_minute: int  # wall-clock minutes since local midnight
+    minutes: int
+
+    @property
+    def is_booked(self) -> bool:
+        return self.status == BookingStatus.BOOKED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == BookingStatus.CANCELLED
+
+
+def card_for(booking: Booking) -> BookingCard:
+    """Needs `room__location` and `professional` loaded (Booking.objects.for_page())."""
+    tz = booking.room.location.zone
+    local_start = booking.starts_at.astimezone(tz)
+    local_end = booking.ends_at.astimezone(tz)
+    return BookingCard(
+        pk=booking.pk,
+        room_id=booking.room_id,
+        room_name=booking.room.name,
+        location_id=booking.room.location_id,
+        professional_id=booking.professional_id,
+        professional_name=booking.professional.name,
+        status=booking.status,
+        status_label=booking.get_status_display(),
+        notes=booking.notes,
+        cancellation_reason=booking.cancellation_reason,
+        starts_at=booking.starts_at.astimezone(UTC),
+        ends_at=booking.ends_at.astimezone(UTC),
+        local_day=local_start.date(),
+        start_label=local_start.strftime("%H:%M"),
+        end_label=local_end.strftime("%H:%M"),
+        start_minute=local_start.hour * 60 + local_start.minute,
+        minutes=booking.minutes,
+    )
+
+
+def render_booking(card: BookingCard) -> str:
+    """The day-view fragment of one booking (the same template the grid uses)."""
+    return render_to_string("scheduling/partials/booking.html", {"card": card})
+
+
+@dataclass
+class Row:
+    at: str  # UTC start of the slot, ISO 8601
+    label: str  # local HH:MM
+    on_the_hour: bool
+
+
+@dataclass
+class RoomColumn:
+    room: Room
+    cards: list[BookingCard] = field(default_factory=list)
+
+
+@dataclass
+class LocationDay:
+    location: Location
+    local_day: date
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    open_minute: int = 0
+    rows: list[Row] = field(default_factory=list)
+    columns: list[RoomColumn] = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return self.opens_at is not None
+
+
+@dataclass
+class WeekRow:
+    room: Room
+    days: list[list[BookingCard]]
+
+
+@dataclass
+class LocationWeek:
+    location: Location
+    days: list[date]
+    open_days: set[date]
+    rows: list[WeekRow]
+
+
+def locations_for(ids: list[int] | None):
+    """The locations to show, with their active rooms and opening hours (three queries)."""
+    queryset = Location.objects.prefetch_related(
+        Prefetch("rooms", queryset=Room.objects.filter(active=True).order_by("name")),
+        Prefetch("opening_hours", queryset=OpeningHours.objects.all()),
+    ).order_by("name")
+    if ids:
+        queryset = queryset.filter(pk__in=ids)
+    return list(queryset)
+
+
+def _bookings(locations, first: datetime, last: datetime, *, with_cancelled: bool):
+    queryset = (
+        Booking.objects.for_page()
+        .filter(room__location__in=[loc.pk for loc in locations], room__active=True)
+        .overlapping(first, last)
+    )
+    if not with_cancelled:
+        queryset = queryset.active()
+    return [card_for(booking) for booking in queryset.order_by("starts_at", "pk")]
+
+
+def _local_bounds(locations, first_day: date, last_day: date) -> tuple[datetime, datetime]:
+    starts = [timeslots.local_midnight(first_day, loc.zone) for loc in locations]
+    ends = [timeslots.local_midnight(last_day + timedelta(days=1), loc.zone) for loc in locations]
+    return min(starts).astimezone(UTC), max(ends).astimezone(UTC)
+
+
+def day_grid(locations, local_day: date, *, with_cancelled: bool) -> list[LocationDay]:
+    """Per location: the 15-minute rows of its opening hours on `local_day` and one column
+    per active room holding that day's bookings."""
+    if not locations:
+        return []
+    first, last = _local_bounds(locations, local_day, local_day)
+    by_room: dict[int, list[BookingCard]] = defaultdict(list)
+    for card in _bookings(locations, first, last, with_cancelled=with_cancelled):
+        if card.local_day == local_day:
+            by_room[card.room_id].append(card)
+    grids = []
+    for location in locations:
+        grid = LocationDay(location=location, local_day=local_day)
+        interval = availability.opening_interval(location, local_day)
+        if interval is not None:
+            grid.opens_at, grid.closes_at = interval
+            local_open = grid.opens_at.astimezone(location.zone)
+            grid.open_minute = local_open.hour * 60 + local_open.minute
+            for slot in timeslots.slot_starts(*interval):
+                local = slot.astimezone(location.zone)
+                grid.rows.append(Row(slot.isoformat(), local.strftime("%H:%M"), local.minute == 0))
+        grid.columns = [RoomColumn(room, by_room[room.pk]) for room in location.rooms.all()]
+        grids.append(grid)
+    return grids
+
+
+def week_of(local_day: date) -> list[date]:
+    monday = local_day - timedelta(days=local_day.weekday())
+    return [monday + timedelta(days=n) for n in range(7)]
+
+
+def week_grid(locations, local_day: date, *, with_cancelled: bool) -> list[LocationWeek]:
+    """Per location: one row per active room, one cell per day of the week (Monday first)
+    listing that day's bookings in time order."""
+    if not locations:
+        return []
+    days = week_of(local_day)
+    first, last = _local_bounds(locations, days[0], days[-1])
+    cells: dict[tuple[int, date], list[BookingCard]] = defaultdict(list)
+    for card in _bookings(locations, first, last, with_cancelled=with_cancelled):
+        cells[(card.room_id, card.local_day)].append(card)
+    weeks = []
+    for location in locations:
+        open_days = {d for d in days if availability.opening_interval(location, d) is not None}
+        rows = [WeekRow(room, [cells[(room.pk, d)] for d in days]) for room in location.rooms.all()]
+        weeks.append(LocationWeek(location, days, open_days, rows))
+    return weeks

@@ -1,0 +1,133 @@
+"""Live calendar stream. A consumer authenticates, joins the groups of the locations its
+client shows and forwards booking changes in the shape its viewer may see.
+
+Client → server: {"type": "subscribe", "locations": [ids], "first_day": "YYYY-MM-DD",
+                  "last_day": "YYYY-MM-DD"}
+Server → client: {"type": "subscribed", ...}   the client then re-fetches its grid (resync)
+                 {"type": "booking", "action", "booking_id", "location_id", "room_id",
+                  "local_day", "status", "html"}   a change inside the client's view
+                 {"type": "booking.gone", "booking_id"}  a change outside it (moved away)
+
+Messages are at most once (Channels drops on overload), so a client resynchronises on every
+(re)connect and correctness never depends on a message arriving."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from accounts import roles
+
+from . import calendar, events
+from .models import Booking, Location
+
+MAX_LOCATIONS = 50
+MAX_DAYS = 42
+
+
+class CalendarStreamConsumer(AsyncWebsocketConsumer):
+    """Shared structure of the calendar streams. Subclasses say who may connect and what a
+    viewer sees of a booking (the portal's variant will send "busy", never a name)."""
+
+    async def connect(self):
+        self.groups_joined: set[str] = set()
+        self.location_ids: set[int] = set()
+        self.first_day = self.last_day = None
+        if not await database_sync_to_async(self.may_connect)(self.scope.get("user")):
+            await self.close(code=4403)
+            return
+        await self.accept()
+
+    async def disconnect(self, code):
+        for group in getattr(self, "groups_joined", ()):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        try:
+            request = json.loads(text_data or "")
+        except ValueError:
+            return
+        if isinstance(request, dict) and request.get("type") == "subscribe":
+            await self.subscribe(request)
+
+    async def subscribe(self, request: dict) -> None:
+        try:
+            first = date.fromisoformat(request.get("first_day", ""))
+            last = date.fromisoformat(request.get("last_day", ""))
+            wanted = {int(i) for i in request.get("locations", [])}
+        except (TypeError, ValueError):
+            await self.send_json({"type": "error", "message": "bad subscription"})
+            return
+        if last < first or (last - first).days > MAX_DAYS or len(wanted) > MAX_LOCATIONS:
+            await self.send_json({"type": "error", "message": "bad subscription"})
+            return
+        allowed = await database_sync_to_async(self.visible_locations)(wanted)
+        groups = {events.location_group(pk) for pk in allowed}
+        for group in self.groups_joined - groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        for group in groups - self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        self.groups_joined, self.location_ids = groups, set(allowed)
+        self.first_day, self.last_day = first, last
+        await self.send_json(
+            {
+                "type": "subscribed",
+                "locations": sorted(allowed),
+                "first_day": first.isoformat(),
+                "last_day": last.isoformat(),
+            }
+        )
+
+    async def booking_changed(self, message: dict) -> None:
+        """Handler of the service's `booking.changed` group message (ids only)."""
+        update = await database_sync_to_async(self.update_for)(message)
+        if update is not None:
+            await self.send_json(update)
+
+    async def send_json(self, content: dict) -> None:
+        await self.send(text_data=json.dumps(content))
+
+    # ------------------------------------------------------------ what subclasses decide
+
+    def may_connect(self, user) -> bool:
+        raise NotImplementedError
+
+    def visible_locations(self, wanted: set[int]) -> list[int]:
+        return list(Location.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+
+    def update_for(self, message: dict) -> dict | None:
+        raise NotImplementedError
+
+
+class StaffCalendarConsumer(CalendarStreamConsumer):
+    """The receptionists' stream: every booking of the watched locations, in full."""
+
+    def may_connect(self, user) -> bool:
+        return user is not None and roles.is_staff(user)
+
+    def update_for(self, message: dict) -> dict | None:
+        booking_id = message["booking_id"]
+        booking = Booking.objects.for_page().filter(pk=booking_id).first()
+        if booking is None:
+            return {"type": "booking.gone", "booking_id": booking_id}
+        card = calendar.card_for(booking)
+        in_view = (
+            card.location_id in self.location_ids
+            and self.first_day is not None
+            and self.first_day <= card.local_day <= self.last_day
+        )
+        if not in_view:
+            return {"type": "booking.gone", "booking_id": booking_id}
+        return {
+            "type": "booking",
+            "action": message.get("action", ""),
+            "booking_id": card.pk,
+            "location_id": card.location_id,
+            "room_id": card.room_id,
+            "local_day": card.local_day.isoformat(),
+            "status": card.status,
+            "html": calendar.render_booking(card),
+        }

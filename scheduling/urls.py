@@ -1,0 +1,14 @@
+from django.urls import path
+
+from .views import bookings, pages
+
+app_name = "scheduling"
+
+urlpatterns = [
+    path("", pages.calendar_page, name="calendar"),
+    path("bookings/", bookings.booking_create, name="booking-create"),
+    path("bookings/<int:pk>/", bookings.booking_fragment, name="booking-fragment"),
+    path("bookings/<int:pk>/move/", bookings.booking_move, name="booking-move"),
+    path("bookings/<int:pk>/<slug:action>/", bookings.booking_action, name="booking-action"),
+    path("professionals/", bookings.professional_search, name="professional-search"),
+]

@@ -1,0 +1,200 @@
+"""Small staff-only endpoints behind the calendar's mouse and keyboard actions.
+
+Each parses its input, calls one booking service function (source=BACKOFFICE) and answers
+JSON: the booking's new fragment, or the refusal's sentence with alternatives (409 for a
+taken slot or an illegal transition)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import wraps
+
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import roles
+from professionals.models import Professional
+
+from .. import calendar, services
+from ..access import booking_for_staff
+from ..errors import BookingError, SlotTaken
+from ..models import Booking, Room, Source
+
+
+class BadInput(Exception):
+    pass
+
+
+def staff_endpoint(view):
+    """JSON 403 instead of a login redirect: these are called by scripts, not people."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not roles.is_staff(request.user):
+            return JsonResponse({"message": _("Staff only.")}, status=403)
+        try:
+            return view(request, *args, **kwargs)
+        except BadInput as error:
+            return JsonResponse({"message": str(error), "code": "bad_input"}, status=400)
+        except BookingError as error:
+            return _refusal(error)
+
+    return wrapper
+
+
+def _refusal(error: BookingError) -> JsonResponse:
+    body = {"message": error.message, "code": error.code}
+    if isinstance(error, SlotTaken):
+        body["alternatives"] = [
+            {
+                "room_id": w.room_id,
+                "room_name": w.room_name,
+                "starts_at": w.starts_at.isoformat(),
+                "ends_at": w.ends_at.isoformat(),
+                "label": _("%(room)s, %(day)s %(start)s–%(end)s")
+                % {
+                    "room": w.room_name,
+                    "day": w.local_starts_at.strftime("%a %d %b"),
+                    "start": w.local_starts_at.strftime("%H:%M"),
+                    "end": w.local_ends_at.strftime("%H:%M"),
+                },
+            }
+            for w in error.alternatives
+        ]
+    return JsonResponse(body, status=error.status)
+
+
+def _moment(request, name: str, *, required: bool = True) -> datetime | None:
+    raw = request.POST.get(name, "")
+    if not raw and not required:
+        return None
+    try:
+        return datetime.fromisoformat(raw)
+    except ValueError:
+        raise BadInput(_("%(name)s is not a date and time.") % {"name": name}) from None
+
+
+def _pk(request, name: str) -> int:
+    raw = request.POST.get(name, "")
+    if not raw.isdigit():
+        raise BadInput(_("Choose a %(name)s.") % {"name": name})
+    return int(raw)
+
+
+def _answer(booking: Booking, message: str, status: int = 200) -> JsonResponse:
+    booking = Booking.objects.for_page().get(pk=booking.pk)
+    card = calendar.card_for(booking)
+    return JsonResponse(
+        {
+            "message": message,
+            "booking": {
+                "id": card.pk,
+                "room_id": card.room_id,
+                "status": card.status,
+                "local_day": card.local_day.isoformat(),
+            },
+            "html": calendar.render_booking(card),
+        },
+        status=status,
+    )
+
+
+def _ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+@require_POST
+@staff_endpoint
+def booking_create(request):
+    room = get_object_or_404(Room.objects.select_related("location"), pk=_pk(request, "room"))
+    professional = Professional.objects.filter(pk=_pk(request, "professional")).first()
+    if professional is None:
+        raise BadInput(_("Choose a professional from the list."))
+    booking = services.book(
+        room=room,
+        professional=professional,
+        starts_at=_moment(request, "starts_at"),
+        ends_at=_moment(request, "ends_at"),
+        notes=request.POST.get("notes", ""),
+        by=request.user,
+        source=Source.BACKOFFICE,
+        ip=_ip(request),
+    )
+    return _answer(booking, _("Booked."), status=201)
+
+
+@require_POST
+@staff_endpoint
+def booking_move(request, pk: int):
+    booking = booking_for_staff(request.user, pk)
+    room = None
+    if request.POST.get("room"):
+        room = get_object_or_404(Room, pk=_pk(request, "room"))
+    moved = services.move(
+        booking,
+        room=room,
+        starts_at=_moment(request, "starts_at", required=False),
+        ends_at=_moment(request, "ends_at", required=False),
+        by=request.user,
+        source=Source.BACKOFFICE,
+        ip=_ip(request),
+    )
+    return _answer(moved, _("Moved."))
+
+
+@require_POST
+@staff_endpoint
+def booking_action(request, pk: int, action: str):
+    """executed, no-show, cancel, restore (undo), notes, repeat (same slot next week)."""
+    booking = booking_for_staff(request.user, pk)
+    common = {"by": request.user, "source": Source.BACKOFFICE, "ip": _ip(request)}
+    if action == "executed":
+        return _answer(services.mark_executed(booking, **common), _("Marked executed."))
+    if action == "no-show":
+        return _answer(services.mark_no_show(booking, **common), _("Marked no-show."))
+    if action == "cancel":
+        reason = request.POST.get("reason", "")
+        return _answer(services.cancel(booking, reason=reason, **common), _("Cancelled."))
+    if action == "restore":
+        return _answer(services.restore(booking, **common), _("Undone: booked again."))
+    if action == "notes":
+        notes = request.POST.get("notes", "")
+        return _answer(services.update_notes(booking, notes=notes, **common), _("Notes saved."))
+    if action == "repeat":
+        zone = booking.room.location.zone
+        # Same wall-clock time a week later, whatever daylight saving does meanwhile.
+        start = booking.starts_at.astimezone(zone).replace(tzinfo=None) + timedelta(days=7)
+        end = start + (booking.ends_at - booking.starts_at)
+        repeated = services.book(
+            room=booking.room,
+            professional=booking.professional,
+            starts_at=start.replace(tzinfo=zone),
+            ends_at=end.replace(tzinfo=zone),
+            notes=booking.notes,
+            **common,
+        )
+        return _answer(repeated, _("Booked the same slot next week."), status=201)
+    raise BadInput(_("Unknown action."))
+
+
+@require_GET
+@staff_endpoint
+def booking_fragment(request, pk: int):
+    """One booking's fragment: the client asks for it after a live update or a refusal."""
+    return _answer(booking_for_staff(request.user, pk), "")
+
+
+@require_GET
+@staff_endpoint
+def professional_search(request):
+    """Type-ahead for the inline booking form: active professionals by name or email."""
+    query = request.GET.get("q", "").strip()
+    found = Professional.objects.active()
+    if query:
+        found = found.filter(name__icontains=query) | found.filter(email__icontains=query)
+    rows = found.order_by("name")[:10]
+    return JsonResponse(
+        {"results": [{"id": p.pk, "name": p.name, "profession": p.profession} for p in rows]}
+    )

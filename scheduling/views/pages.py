@@ -1,0 +1,80 @@
+"""The calendar page: a day of rooms by location, or a week per location."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import user_passes_test
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import roles
+
+from .. import calendar
+from ..models import Location
+
+staff_required = user_passes_test(roles.is_staff)
+
+
+def _selected_ids(request) -> list[int]:
+    ids = []
+    for raw in request.GET.getlist("loc"):
+        if raw.isdigit():
+            ids.append(int(raw))
+    return ids
+
+
+def _local_day(request, locations) -> date:
+    try:
+        return date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        zone = locations[0].zone if locations else timezone.get_current_timezone()
+        return timezone.now().astimezone(zone).date()
+
+
+def _url(view: str, local_day: date, ids: list[int]) -> str:
+    query = [("view", view), ("date", local_day.isoformat())] + [("loc", i) for i in ids]
+    return reverse("scheduling:calendar") + "?" + urlencode(query)
+
+
+@staff_required
+def calendar_page(request):
+    """Full page, or only the calendar body for htmx navigation and resync."""
+    view = "week" if request.GET.get("view") == "week" else "day"
+    ids = _selected_ids(request)
+    locations = calendar.locations_for(ids)
+    if view == "week" and len(locations) > 1 and not ids:
+        locations = locations[:1]  # a week is per location; start with the first
+    local_day = _local_day(request, locations)
+    shown = [loc.pk for loc in locations] if ids or view == "week" else []
+    step = timedelta(days=7 if view == "week" else 1)
+    zone = locations[0].zone if locations else timezone.get_current_timezone()
+    today = timezone.now().astimezone(zone).date()
+    context = {
+        "view": view,
+        "local_day": local_day,
+        "today": today,
+        "is_today": local_day == today,
+        "week": calendar.week_of(local_day),
+        "all_locations": Location.objects.order_by("name"),
+        "shown_ids": [loc.pk for loc in locations],
+        "prev_url": _url(view, local_day - step, shown),
+        "next_url": _url(view, local_day + step, shown),
+        "today_url": _url(view, today, shown),
+        "day_url": _url("day", local_day, shown),
+        "week_url": _url("week", local_day, shown or [loc.pk for loc in locations[:1]]),
+        "location_urls": [(loc, _url(view, local_day, [loc.pk])) for loc in Location.objects.all()],
+        "all_url": _url("day", local_day, []),
+    }
+    if view == "week":
+        context["weeks"] = calendar.week_grid(locations, local_day, with_cancelled=True)
+    else:
+        context["days"] = calendar.day_grid(locations, local_day, with_cancelled=True)
+    template = (
+        "scheduling/partials/calendar_body.html"
+        if request.htmx and not request.htmx.history_restore_request
+        else "scheduling/calendar_page.html"
+    )
+    return render(request, template, context)

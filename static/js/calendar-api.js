@@ -1,0 +1,139 @@
+// Talking to the server: JSON endpoints, placing booking fragments, resync, the toast.
+export const root = document.getElementById("calendar");
+export const strings = JSON.parse(document.getElementById("calendar-strings").textContent);
+
+export const calBody = () => root.querySelector(".cal-body");
+export const bookingUrl = (id, suffix = "") =>
+  root.dataset.bookingUrl.replace(/\/0\/$/, `/${id}/`) + suffix;
+
+function csrfToken() {
+  return document.querySelector("[name=csrfmiddlewaretoken]").value;
+}
+
+export async function post(url, fields) {
+  let response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      body: new URLSearchParams(fields),
+      headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
+      credentials: "same-origin",
+    });
+  } catch {
+    return { ok: false, status: 0, body: { message: strings.networkError } };
+  }
+  let body = {};
+  try { body = await response.json(); } catch { body = { message: strings.networkError }; }
+  return { ok: response.ok, status: response.status, body };
+}
+
+let refreshTimer = null;
+
+/** Put a booking's fresh fragment where it belongs in the visible grid, or drop it. */
+export function placeBooking({ bookingId, roomId, localDay, html }) {
+  const body = calBody();
+  if (!body) return;
+  if (body.dataset.view !== "day") { scheduleResync(); return; }
+  const old = document.getElementById(`booking-${bookingId}`);
+  const slots = document.querySelector(`#col-${roomId} .slots`);
+  if (html && slots && localDay === body.dataset.day) {
+    const holder = document.createElement("template");
+    holder.innerHTML = html.trim();
+    const fresh = holder.content.firstElementChild;
+    if (old) {
+      const hadFocus = document.activeElement === old;
+      old.remove();
+      slots.append(fresh);
+      if (hadFocus) fresh.focus();
+    } else {
+      slots.append(fresh);
+    }
+    fresh.classList.add("just-changed");
+    setTimeout(() => fresh.classList.remove("just-changed"), 1500);
+  } else if (old) {
+    old.remove();
+  }
+}
+
+export function removeBooking(bookingId) {
+  document.getElementById(`booking-${bookingId}`)?.remove();
+}
+
+export function scheduleResync() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(resync, 120);
+}
+
+/** Re-fetch the visible grid and swap it in, keeping scroll positions (resync). */
+export async function resync() {
+  const body = calBody();
+  if (!body) return;
+  const url = body.dataset.url;
+  let response;
+  try {
+    response = await fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin" });
+  } catch { return; }
+  if (!response.ok) return;
+  const holder = document.createElement("template");
+  holder.innerHTML = await response.text();
+  const current = calBody();
+  if (!current || current.dataset.url !== url) return; // navigated meanwhile
+  const selector = ".day-grids, .week-grids";
+  const fresh = holder.content.querySelector(selector);
+  const stale = current.querySelector(selector);
+  if (!fresh || !stale) return;
+  const { scrollTop, scrollLeft } = stale;
+  const focusedId = document.activeElement?.id;
+  stale.replaceWith(fresh);
+  fresh.scrollTop = scrollTop;
+  fresh.scrollLeft = scrollLeft;
+  if (focusedId) document.getElementById(focusedId)?.focus({ preventScroll: true });
+  document.dispatchEvent(new CustomEvent("calendar:rendered"));
+}
+
+const toastBox = document.getElementById("toast");
+let toastTimer = null;
+
+/** Tell the receptionist what happened; a refusal lists free alternatives to pick. */
+export function toast(message, { alternatives = [], onPick = null, error = false } = {}) {
+  clearTimeout(toastTimer);
+  toastBox.querySelector("[data-message]").textContent = message;
+  const list = toastBox.querySelector("[data-alternatives]");
+  list.replaceChildren();
+  if (alternatives.length && onPick) {
+    const label = document.createElement("span");
+    label.textContent = strings.tryInstead;
+    list.append(label);
+    for (const alternative of alternatives) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn alt";
+      button.textContent = alternative.label;
+      button.addEventListener("click", () => { hideToast(); onPick(alternative); });
+      list.append(button);
+    }
+  }
+  toastBox.classList.toggle("is-error", error);
+  toastBox.hidden = false;
+  if (!error) toastTimer = setTimeout(hideToast, 4000);
+}
+
+export function hideToast() { toastBox.hidden = true; }
+toastBox.querySelector("[data-close]").addEventListener("click", hideToast);
+
+/** Show the answer of a write: place the booking, or explain the refusal. */
+export function settle(result, { onPick = null } = {}) {
+  const { ok, body } = result;
+  if (ok) {
+    placeBooking({
+      bookingId: body.booking.id, roomId: body.booking.room_id,
+      localDay: body.booking.local_day, html: body.html,
+    });
+    if (body.message) toast(body.message);
+  } else {
+    toast(body.message || strings.networkError, {
+      alternatives: body.alternatives || [], onPick, error: true,
+    });
+  }
+  return ok;
+}

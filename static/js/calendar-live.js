@@ -1,0 +1,54 @@
+// The live stream: subscribe to what the page shows, apply pushed changes, resync on
+// every (re)connect because messages can be lost.
+import { calBody, placeBooking, removeBooking, resync, root, strings } from "./calendar-api.js";
+
+let socket = null;
+let retryDelay = 500;
+
+function setState(state) {
+  document.body.dataset.live = state;
+  const badge = calBody()?.querySelector(".live");
+  if (badge) {
+    badge.dataset.liveState = state;
+    badge.textContent = state === "live" ? strings.live : strings.offline;
+  }
+}
+
+export function subscribe() {
+  const body = calBody();
+  if (!socket || socket.readyState !== WebSocket.OPEN || !body) return;
+  setState("connecting");
+  socket.send(JSON.stringify({
+    type: "subscribe",
+    locations: body.dataset.locations.split(",").filter(Boolean).map(Number),
+    first_day: body.dataset.firstDay,
+    last_day: body.dataset.lastDay,
+  }));
+}
+
+function onMessage(event) {
+  const message = JSON.parse(event.data);
+  if (message.type === "subscribed") {
+    setState("live");
+    resync();
+  } else if (message.type === "booking") {
+    placeBooking({
+      bookingId: message.booking_id, roomId: message.room_id,
+      localDay: message.local_day, html: message.html,
+    });
+  } else if (message.type === "booking.gone") {
+    if (calBody()?.dataset.view === "day") removeBooking(message.booking_id);
+  }
+}
+
+export function connect() {
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  socket = new WebSocket(`${scheme}://${location.host}${root.dataset.wsPath}`);
+  socket.addEventListener("open", () => { retryDelay = 500; subscribe(); });
+  socket.addEventListener("message", onMessage);
+  socket.addEventListener("close", () => {
+    setState("offline");
+    setTimeout(connect, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 10000);
+  });
+}
