@@ -1,1 +1,320 @@
-"""Prices, payments and statements arrive with the billing issue."""
+"""Prices, payments and statements.
+
+Money rows are append-only: a mistaken payment is answered by a reversal row, an issued
+statement by a new version. Balances and payment states are derived from these rows (see
+billing.ledger), never stored."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from scheduling.models import Source
+
+PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+
+
+class BillingPolicy(models.Model):
+    """What a late cancellation and a no-show cost at one location. A location without a
+    row uses the defaults below."""
+
+    DEFAULT_LATE_CANCEL_PERCENT = Decimal("50")
+    DEFAULT_NO_SHOW_PERCENT = Decimal("100")
+    DEFAULT_CANCELLATION_DEADLINE_HOURS = 24
+
+    location = models.OneToOneField(
+        "scheduling.Location", on_delete=models.CASCADE, related_name="billing_policy"
+    )
+    late_cancel_percent = models.DecimalField(
+        _("late cancellation charge (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=DEFAULT_LATE_CANCEL_PERCENT,
+        validators=PERCENT,
+    )
+    no_show_percent = models.DecimalField(
+        _("no-show charge (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=DEFAULT_NO_SHOW_PERCENT,
+        validators=PERCENT,
+    )
+    cancellation_deadline_hours = models.PositiveIntegerField(
+        _("free cancellation until (hours before start)"),
+        default=DEFAULT_CANCELLATION_DEADLINE_HOURS,
+    )
+
+    class Meta:
+        verbose_name = _("billing policy")
+        verbose_name_plural = _("billing policies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(late_cancel_percent__gte=0, late_cancel_percent__lte=100),
+                name="late_cancel_percent_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(no_show_percent__gte=0, no_show_percent__lte=100),
+                name="no_show_percent_0_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.location)
+
+
+class PriceAgreement(models.Model):
+    """A professional's own hourly rate or discount, from one date to another, for every
+    room, one location or one room. The most specific agreement in force on the booking's
+    local date wins (room, then location, then everywhere; the latest start among equals)."""
+
+    professional = models.ForeignKey(
+        "professionals.Professional", on_delete=models.CASCADE, related_name="price_agreements"
+    )
+    location = models.ForeignKey(
+        "scheduling.Location", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    room = models.ForeignKey(
+        "scheduling.Room", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until (inclusive)"), null=True, blank=True)
+    hourly_price = models.DecimalField(
+        _("hourly price"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("In the location's currency. Leave empty to give a discount instead."),
+    )
+    discount_percent = models.DecimalField(
+        _("discount (%)"), max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["professional", "-valid_from"]
+        verbose_name = _("price agreement")
+        verbose_name_plural = _("price agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(hourly_price__isnull=False) & Q(discount_percent__isnull=True))
+                | (Q(hourly_price__isnull=True) & Q(discount_percent__isnull=False)),
+                name="agreement_is_a_price_or_a_discount",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="agreement_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=Q(hourly_price__isnull=True) | Q(hourly_price__gte=0),
+                name="agreement_price_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(discount_percent__isnull=True)
+                | Q(discount_percent__gte=0, discount_percent__lte=100),
+                name="agreement_discount_0_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = (
+            f"{self.hourly_price}/h"
+            if self.hourly_price is not None
+            else f"-{self.discount_percent}%"
+        )
+        return f"{self.professional} {what} from {self.valid_from}"
+
+    def clean(self) -> None:
+        if (self.hourly_price is None) == (self.discount_percent is None):
+            raise ValidationError(_("Give either an hourly price or a discount, not both."))
+        if self.room_id and self.location_id and self.room.location_id != self.location_id:
+            raise ValidationError({"room": _("That room is not at that location.")})
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", _("Cash")
+    CARD = "card", _("Card")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+    PIX = "pix", _("Pix")
+
+
+class Payment(models.Model):
+    """Money received from a professional, or (with `reverses`) the reversal of such a
+    payment: a row with the opposite amount. Never edited, never deleted."""
+
+    professional = models.ForeignKey(
+        "professionals.Professional", on_delete=models.PROTECT, related_name="payments"
+    )
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    method = models.CharField(_("method"), max_length=16, choices=PaymentMethod.choices)
+    received_on = models.DateField(_("received on"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    reverses = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversal",
+        verbose_name=_("reverses"),
+    )
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        ordering = ["received_on", "pk"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        indexes = [models.Index(fields=["professional", "received_on"])]
+        constraints = [
+            # A payment is positive; only a reversal is negative. The one-to-one on
+            # `reverses` makes a second reversal of the same payment impossible.
+            models.CheckConstraint(
+                condition=(Q(reverses__isnull=True) & Q(amount__gt=0))
+                | (Q(reverses__isnull=False) & Q(amount__lt=0)),
+                name="payment_positive_reversal_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.professional} {self.amount} {self.currency}"
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None
+
+
+class Allocation(models.Model):
+    """The part of a payment that settles one booking's charge. A reversal carries the
+    opposite allocations of the payment it reverses."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
+    booking = models.ForeignKey(
+        "scheduling.Booking", on_delete=models.PROTECT, related_name="allocations"
+    )
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
+        constraints = [
+            models.UniqueConstraint(fields=["payment", "booking"], name="allocation_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} of payment #{self.payment_id} → booking #{self.booking_id}"
+
+
+class StatementBatch(models.Model):
+    """ "Issue all statements for a month": what to issue, so any worker (a page poll, the
+    management command) can carry on where the last one stopped."""
+
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    targets = models.JSONField(default=list, help_text="[[professional_id, currency], ...]")
+    send_email = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    source = models.CharField(max_length=12, choices=Source.choices)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("statement batch")
+        verbose_name_plural = _("statement batches")
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d} ({len(self.targets)})"
+
+    @property
+    def total(self) -> int:
+        return len(self.targets)
+
+
+class Statement(models.Model):
+    """One issued monthly statement: the PDF exactly as sent and its totals. Immutable;
+    issuing again creates a new version that `replaces` this one."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    professional = models.ForeignKey(
+        "professionals.Professional", on_delete=models.PROTECT, related_name="statements"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    currency = models.CharField(_("currency"), max_length=3)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("replaces"),
+    )
+    opening_balance = models.DecimalField(_("opening balance"), max_digits=12, decimal_places=2)
+    charges_total = models.DecimalField(_("charges"), max_digits=12, decimal_places=2)
+    payments_total = models.DecimalField(_("payments"), max_digits=12, decimal_places=2)
+    closing_balance = models.DecimalField(_("closing balance"), max_digits=12, decimal_places=2)
+    totals = models.JSONField(_("totals"), default=dict)
+    line_count = models.PositiveIntegerField(_("charges"), default=0)
+    pdf = models.BinaryField(_("PDF"))
+    batch = models.ForeignKey(
+        StatementBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="statements"
+    )
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+
+    class Meta:
+        ordering = ["-year", "-month", "professional__name", "-version"]
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+        constraints = [
+            # Only one first version per professional, month and currency; later versions
+            # each replace exactly one earlier statement (the one-to-one above).
+            models.UniqueConstraint(
+                fields=["professional", "year", "month", "currency"],
+                condition=Q(replaces__isnull=True),
+                name="one_first_statement_per_month",
+            ),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12), name="statement_month_1_12"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def save(self, *args, **kwargs):
+        # Issued statements are documents that were sent: only the service inserts them.
+        if not self._state.adding:
+            raise ValueError("An issued statement cannot be changed; issue a new version.")
+        super().save(*args, **kwargs)
+
+    @property
+    def period(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+    @property
+    def filename(self) -> str:
+        return f"statement-{self.number}.pdf"

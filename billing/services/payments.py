@@ -1,0 +1,203 @@
+"""Record a payment and allocate it; reverse a mistaken one.
+
+Guarantees: each call is one durable transaction; a refusal raises BillingError and
+writes nothing; a payment is never edited or deleted, a reversal row answers it."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from professionals.models import Professional
+from scheduling.models import Booking, Location
+
+from .. import ledger, money
+from ..errors import AlreadyReversed, BillingError
+from ..models import Allocation, Payment, PaymentMethod
+
+EARLIEST_PAYMENT = date(2000, 1, 1)
+
+
+def _user(by):
+    return by if (by is not None and by.is_authenticated) else None
+
+
+def _professional(professional: Professional | int | str) -> Professional:
+    pk = professional.pk if isinstance(professional, Professional) else professional
+    try:
+        return Professional.objects.get(pk=int(pk))
+    except (Professional.DoesNotExist, TypeError, ValueError):
+        raise BillingError(_("There is no such professional."), field="professional") from None
+
+
+def _check_currency(currency: str) -> str:
+    currency = (currency or "").strip().upper()
+    try:
+        money.places(currency)
+    except money.MoneyError as error:
+        raise BillingError(error.message, field="currency") from None
+    if not Location.objects.filter(currency=currency).exists():
+        raise BillingError(
+            _("No location bills in %(currency)s; use the currency of the location.")
+            % {"currency": currency},
+            field="currency",
+        )
+    return currency
+
+
+def _check_date(received_on) -> date:
+    if not isinstance(received_on, date):
+        raise BillingError(_("Give the date the payment was received."), field="received_on")
+    if received_on > timezone.now().date() + timedelta(days=1):
+        raise BillingError(
+            _("A payment cannot be received in the future (%(day)s).") % {"day": received_on},
+            field="received_on",
+        )
+    if received_on < EARLIEST_PAYMENT:
+        raise BillingError(
+            _("%(day)s is too far in the past; check the date.") % {"day": received_on},
+            field="received_on",
+        )
+    return received_on
+
+
+def _lock(professional: Professional) -> None:
+    """Serialise allocations per professional: two payments recorded at once must not
+    both settle the same oldest charge."""
+    Professional.objects.select_for_update().filter(pk=professional.pk).first()
+
+
+def _plan(professional, currency: str, amount: Decimal, picked: list[int] | None):
+    """Which outstanding charges the payment settles, oldest first (or only the picked
+    bookings, oldest first). What is left over stays with the professional as credit."""
+    bookings = ledger.bookings_of(professional, currency)
+    if picked is not None:
+        found = {b.pk: b for b in bookings.filter(pk__in=picked)}
+        missing = [pk for pk in picked if pk not in found]
+        if missing:
+            raise BillingError(
+                _("Booking #%(id)s is not a %(currency)s booking of %(name)s.")
+                % {"id": missing[0], "currency": currency, "name": professional.name},
+                field="bookings",
+            )
+        bookings = list(found.values())
+    plan, left = [], amount
+    for charge in ledger.charges(bookings):
+        if picked is not None and charge.outstanding <= 0:
+            raise BillingError(
+                _("Booking #%(id)s has nothing left to pay.") % {"id": charge.booking.pk},
+                field="bookings",
+            )
+        if left <= 0 or charge.outstanding <= 0:
+            continue
+        part = min(left, charge.outstanding)
+        plan.append((charge.booking, part))
+        left -= part
+    return plan
+
+
+def record_payment(
+    *,
+    professional: Professional | int,
+    amount: str | Decimal,
+    currency: str,
+    method: str,
+    received_on: date,
+    note: str = "",
+    bookings: list[int] | None = None,
+    by,
+    source: str,
+) -> Payment:
+    """Record money received from `professional` and allocate it to their oldest unpaid
+    charges in that currency (or only to `bookings`, when the receptionist picks them).
+
+    Raises BillingError for an unknown professional, a currency no location uses, an
+    amount that is not positive, finer than the currency or absurd, an unknown method, a
+    future date, or a picked booking that is not theirs or has nothing left to pay."""
+    professional = _professional(professional)
+    currency = _check_currency(currency)
+    try:
+        amount = money.parse_amount(amount, currency)
+    except money.MoneyError as error:
+        raise BillingError(error.message, field="amount") from None
+    if method not in PaymentMethod.values:
+        raise BillingError(_("Choose how the payment was made."), field="method")
+    received_on = _check_date(received_on)
+    note = (note or "").strip()
+    if len(note) > 300:
+        raise BillingError(_("Keep the note under 300 characters."), field="note")
+    picked = None if not bookings else sorted({int(pk) for pk in bookings})
+    with transaction.atomic(durable=True):
+        _lock(professional)
+        plan = _plan(professional, currency, amount, picked)
+        payment = Payment.objects.create(
+            professional=professional,
+            amount=amount,
+            currency=currency,
+            method=method,
+            received_on=received_on,
+            note=note,
+            source=source,
+            created_by=_user(by),
+        )
+        Allocation.objects.bulk_create(
+            Allocation(payment=payment, booking=booking, amount=part) for booking, part in plan
+        )
+    return payment
+
+
+def reverse_payment(
+    payment: Payment | int | str, *, reason: str, by, source: str, on: date | None = None
+) -> Payment:
+    """Reverse a mistaken payment: a new row with the opposite amount and opposite
+    allocations, dated `on` (today by default). The original stays as it was.
+
+    Raises BillingError for an unknown payment, a reversal, a missing reason, and
+    AlreadyReversed when it was reversed before (the database refuses a second one even
+    when two people click at once)."""
+    pk = payment.pk if isinstance(payment, Payment) else payment
+    reason = (reason or "").strip()
+    if not reason:
+        raise BillingError(_("Say why the payment is reversed."), field="reason")
+    if len(reason) > 300:
+        raise BillingError(_("Keep the reason under 300 characters."), field="reason")
+    on = _check_date(on or timezone.now().date())
+    try:
+        with transaction.atomic(durable=True):
+            try:
+                original = Payment.objects.select_for_update().get(pk=int(pk))
+            except (Payment.DoesNotExist, TypeError, ValueError):
+                raise BillingError(_("There is no such payment."), field="payment") from None
+            if original.is_reversal:
+                raise BillingError(
+                    _("This is a reversal; it cannot be reversed. Record a new payment instead.")
+                )
+            if Payment.objects.filter(reverses=original).exists():
+                raise AlreadyReversed(_("This payment was already reversed."))
+            reversal = Payment.objects.create(
+                professional_id=original.professional_id,
+                amount=-original.amount,
+                currency=original.currency,
+                method=original.method,
+                received_on=on,
+                note=reason,
+                reverses=original,
+                source=source,
+                created_by=_user(by),
+            )
+            Allocation.objects.bulk_create(
+                Allocation(payment=reversal, booking_id=a.booking_id, amount=-a.amount)
+                for a in original.allocations.all()
+            )
+    except IntegrityError:
+        raise AlreadyReversed(_("This payment was already reversed.")) from None
+    return reversal
+
+
+def booking_payment_state(booking: Booking) -> str:
+    """unpaid / partially_paid / paid / no_charge, from the allocations."""
+    return ledger.booking_charge(booking).payment_state

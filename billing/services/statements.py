@@ -1,0 +1,226 @@
+"""Issue monthly statements, one at a time or all of a month in a batch.
+
+Guarantees: an issued statement (its PDF bytes and totals) never changes; issuing again
+creates a new version that names the one it replaces; numbers are unique (YYYY-MM-NNNN)
+and the database refuses two first versions or two replacements of one statement."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from professionals.models import Professional
+from scheduling.models import Booking
+
+from .. import money, statements
+from ..errors import BillingError
+from ..models import Payment, Statement, StatementBatch
+
+ATTEMPTS = 5
+
+
+def _user(by):
+    return by if (by is not None and by.is_authenticated) else None
+
+
+def _check_period(year: int, month: int) -> None:
+    if not (1 <= int(month) <= 12) or not (2000 <= int(year) <= 2100):
+        raise BillingError(
+            _("%(year)s-%(month)s is not a month.") % {"year": year, "month": month},
+            field="month",
+        )
+
+
+def current_statement(professional, year: int, month: int, currency: str) -> Statement | None:
+    """The latest version (the one nothing replaces), or None."""
+    return (
+        Statement.objects.filter(
+            professional=professional, year=year, month=month, currency=currency
+        )
+        .filter(replaced_by__isnull=True)
+        .first()
+    )
+
+
+def _next_number(year: int, month: int) -> str:
+    prefix = f"{year}-{month:02d}-"
+    last = (
+        Statement.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{sequence:04d}"
+
+
+def issue_statement(
+    professional: Professional,
+    year: int,
+    month: int,
+    *,
+    currency: str | None = None,
+    by,
+    source: str,
+    batch: StatementBatch | None = None,
+    send_email: bool = False,
+) -> Statement:
+    """Issue `professional`'s statement for the month: compute it, render the PDF, store
+    both. If one was issued before, the new one is the next version and replaces it.
+
+    With `send_email` the PDF is emailed to the professional after commit. Raises
+    BillingError for a month that is not one or a currency Integra does not know."""
+    _check_period(year, month)
+    currency = currency or _default_currency(professional)
+    try:
+        money.places(currency)
+    except money.MoneyError as error:
+        raise BillingError(error.message, field="currency") from None
+    content = statements.build(professional, year, month, currency)
+    for attempt in range(ATTEMPTS):
+        try:
+            with transaction.atomic(durable=True):
+                previous = current_statement(professional, year, month, currency)
+                if batch is not None and previous is not None:
+                    return previous  # a batch issues what is missing, it never re-issues
+                number = _next_number(year, month)
+                version = previous.version + 1 if previous else 1
+                pdf = statements.render_pdf(
+                    content,
+                    number=number,
+                    version=version,
+                    replaces=previous.number if previous else None,
+                    issued_on=timezone.now().date(),
+                )
+                statement = Statement(
+                    number=number,
+                    professional=professional,
+                    year=year,
+                    month=month,
+                    currency=currency,
+                    version=version,
+                    replaces=previous,
+                    opening_balance=content.opening_balance,
+                    charges_total=content.charges_total,
+                    payments_total=content.payments_total,
+                    closing_balance=content.closing_balance,
+                    totals=content.totals(),
+                    line_count=len(content.lines),
+                    pdf=pdf,
+                    batch=batch,
+                    issued_by=_user(by),
+                    source=source,
+                )
+                statement.save(force_insert=True)
+                if send_email:
+                    transaction.on_commit(lambda s=statement: email_statement(s))
+            return statement
+        except IntegrityError:
+            # Someone issued a statement at the same moment (same number or same
+            # predecessor): try again on top of theirs.
+            if attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _default_currency(professional) -> str:
+    currencies = sorted(active_currencies(professional))
+    return currencies[0] if currencies else "EUR"
+
+
+def active_currencies(professional) -> set[str]:
+    booked = Booking.objects.filter(professional=professional).values_list("currency", flat=True)
+    paid = Payment.objects.filter(professional=professional).values_list("currency", flat=True)
+    return set(booked.distinct()) | set(paid.distinct())
+
+
+def email_statement(statement: Statement) -> None:
+    """Send the statement's PDF to the professional (Django's email backend)."""
+    professional = statement.professional
+    message = EmailMessage(
+        subject=_("Your statement %(number)s for %(period)s")
+        % {"number": statement.number, "period": statement.period},
+        body=_(
+            "Hello %(name)s,\n\nAttached is your statement for %(period)s.\n\nKind regards,\n"
+            "The reception"
+        )
+        % {"name": professional.name, "period": statement.period},
+        to=[professional.email],
+    )
+    message.attach(statement.filename, bytes(statement.pdf), "application/pdf")
+    message.send()
+
+
+# ---------------------------------------------------------------- batches
+
+
+def start_batch(year: int, month: int, *, send_email: bool, by, source: str) -> StatementBatch:
+    """Plan "issue all statements for a month": every professional and currency with a
+    booking or a payment up to the end of that month (so an open balance is reported too)
+    that has no statement for that month yet."""
+    _check_period(year, month)
+    last_day = statements.month_bounds(year, month)[1]
+    window_end = statements.date_to_utc_bound(last_day) + timedelta(days=2)
+    pairs = set(
+        Booking.objects.filter(starts_at__lt=window_end).values_list("professional_id", "currency")
+    ) | set(
+        Payment.objects.filter(received_on__lte=last_day).values_list("professional_id", "currency")
+    )
+    issued = _issued_pairs(year, month)
+    targets = sorted([list(pair) for pair in pairs - issued])
+    with transaction.atomic(durable=True):
+        return StatementBatch.objects.create(
+            year=year,
+            month=month,
+            targets=targets,
+            send_email=send_email,
+            created_by=_user(by),
+            source=source,
+        )
+
+
+def _issued_pairs(year: int, month: int) -> set[tuple[int, str]]:
+    return set(
+        Statement.objects.filter(year=year, month=month).values_list("professional_id", "currency")
+    )
+
+
+def batch_done(batch: StatementBatch) -> int:
+    """How many of the batch's statements exist (issued by it or meanwhile by someone)."""
+    issued = _issued_pairs(batch.year, batch.month)
+    return sum(1 for pro, cur in batch.targets if (pro, cur) in issued)
+
+
+def advance_batch(batch: StatementBatch, *, limit: int = 5, by, source: str) -> int:
+    """Issue up to `limit` more statements of the batch; returns how many are done.
+
+    Safe to call from several workers at once: a target already issued in this month is
+    skipped, and a concurrent duplicate is refused by the database."""
+    issued = _issued_pairs(batch.year, batch.month)
+    pending = [(pro, cur) for pro, cur in batch.targets if (pro, cur) not in issued]
+    professionals = Professional.objects.in_bulk([pro for pro, _cur in pending[:limit]])
+    for pro_id, currency in pending[:limit]:
+        try:
+            issue_statement(
+                professionals[pro_id],
+                batch.year,
+                batch.month,
+                currency=currency,
+                by=by,
+                source=source,
+                batch=batch,
+                send_email=batch.send_email,
+            )
+        except IntegrityError:
+            continue  # another worker issued it a moment ago
+    done = batch_done(batch)
+    if len(pending) <= limit and batch.finished_at is None:
+        StatementBatch.objects.filter(pk=batch.pk, finished_at__isnull=True).update(
+            finished_at=timezone.now()
+        )
+        batch.refresh_from_db(fields=["finished_at"])
+    return done

@@ -1,0 +1,195 @@
+"""A professional's monthly statement: what it contains (computed from the ledger) and its
+PDF. Issuing and storing it is billing.services.statements' job."""
+
+from __future__ import annotations
+
+import calendar
+import mimetypes
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from urllib.parse import unquote
+
+import weasyprint
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.db.models import Sum
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from scheduling.models import Booking, BookingStatus, Location
+
+from . import ledger, money
+from .models import Payment
+
+# Statement templates refer to static files as {{ static_base }}path; nothing else is fetched.
+STATIC_BASE = "https://integra.invalid/static/"
+
+
+class StaticOnlyFetcher(weasyprint.URLFetcher):
+    """Serve only our own static files to weasyprint: no file://, no network, so a
+    template (or a value in it) can never embed a local file or a remote URL."""
+
+    def fetch(self, url, headers=None):
+        if not url.startswith(STATIC_BASE):
+            raise ValueError(f"Statements may only use our static files, not {url}")
+        relative = unquote(url[len(STATIC_BASE) :].split("?")[0])
+        if ".." in relative.split("/"):
+            raise ValueError(f"Not a static file: {url}")
+        path = finders.find(relative)
+        if not path:
+            raise ValueError(f"No such static file: {relative}")
+        with open(path, "rb") as handle:
+            body = handle.read()
+        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        return weasyprint.urls.URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    """First and last local day of the month."""
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def previous_month(year: int, month: int) -> tuple[int, int]:
+    return (year - 1, 12) if month == 1 else (year, month - 1)
+
+
+def next_month(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+@dataclass
+class StatementContent:
+    professional: object
+    year: int
+    month: int
+    currency: str
+    first_day: date
+    last_day: date
+    lines: list[ledger.Charge]
+    payments: list[Payment]
+    opening_balance: Decimal
+    locations: list[Location] = field(default_factory=list)
+
+    @property
+    def charges_total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), Decimal(0))
+
+    @property
+    def payments_total(self) -> Decimal:
+        return sum((p.amount for p in self.payments), Decimal(0))
+
+    @property
+    def closing_balance(self) -> Decimal:
+        return self.opening_balance + self.charges_total - self.payments_total
+
+    @property
+    def by_state(self) -> dict[str, Decimal]:
+        return ledger.totals_by(self.lines, lambda c: c.kind)
+
+    @property
+    def by_room(self) -> dict[str, Decimal]:
+        return ledger.totals_by(
+            self.lines, lambda c: f"{c.booking.room.name} · {c.booking.room.location.name}"
+        )
+
+    def totals(self) -> dict:
+        """What the Statement row keeps beside the PDF (amounts as exact strings)."""
+        return {
+            "by_state": {k: str(v) for k, v in self.by_state.items()},
+            "by_room": {k: str(v) for k, v in self.by_room.items()},
+            "lines": len(self.lines),
+            "payments": len(self.payments),
+        }
+
+
+def is_statement_line(charge: ledger.Charge) -> bool:
+    """Every charge of the month; a cancellation made in time costs nothing and is left out."""
+    return charge.booking.status != BookingStatus.CANCELLED or charge.amount > 0
+
+
+def build(professional, year: int, month: int, currency: str) -> StatementContent:
+    """Compute the statement of `professional` for a month in `currency`.
+
+    A booking belongs to the month of its local start date (in its location's zone); a
+    payment to the month of the day it was received. The opening balance is everything
+    charged before the month minus everything paid before it, so a month's closing balance
+    is the next month's opening balance."""
+    first_day, last_day = month_bounds(year, month)
+    # A UTC window one day wider than the month on each side catches every local day;
+    # the exact cut is made on local dates below.
+    window_end = date_to_utc_bound(last_day + timedelta(days=2))
+    bookings = list(
+        Booking.objects.filter(
+            professional=professional, currency=currency, starts_at__lt=window_end
+        ).select_related("room__location")
+    )
+    policies = ledger.Policies()
+    before, during = [], []
+    for booking in bookings:
+        local_day = booking.starts_at.astimezone(booking.room.location.zone).date()
+        if local_day < first_day:
+            before.append(booking)
+        elif local_day <= last_day:
+            during.append(booking)
+    charged_before = sum(
+        (c.amount for c in ledger.charges(before, policies=policies, with_allocations=False)),
+        Decimal(0),
+    )
+    paid_before = Payment.objects.filter(
+        professional=professional, currency=currency, received_on__lt=first_day
+    ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    lines = [
+        c
+        for c in ledger.charges(during, policies=policies, with_allocations=False)
+        if is_statement_line(c)
+    ]
+    payments = list(
+        Payment.objects.filter(
+            professional=professional,
+            currency=currency,
+            received_on__gte=first_day,
+            received_on__lte=last_day,
+        ).select_related("reverses")
+    )
+    locations = sorted({c.booking.room.location for c in lines}, key=lambda loc: loc.name)
+    return StatementContent(
+        professional=professional,
+        year=year,
+        month=month,
+        currency=currency,
+        first_day=first_day,
+        last_day=last_day,
+        lines=lines,
+        payments=payments,
+        opening_balance=money.quantize(charged_before - paid_before, currency),
+        locations=locations,
+    )
+
+
+def date_to_utc_bound(day: date):
+    from datetime import UTC, datetime, time
+
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def render_pdf(
+    content: StatementContent, *, number: str, version: int, replaces: str | None, issued_on: date
+) -> bytes:
+    """The statement as a PDF (A4), rendered from billing/statement.html."""
+    html = render_to_string(
+        "billing/statement.html",
+        {
+            "s": content,
+            "number": number,
+            "version": version,
+            "replaces": replaces,
+            "issued_on": issued_on,
+            "clinic_name": getattr(settings, "CLINIC_NAME", "Integra"),
+            "static_base": STATIC_BASE,
+            "title": _("Statement %(number)s") % {"number": number},
+        },
+    )
+    return weasyprint.HTML(
+        string=html, base_url=STATIC_BASE, url_fetcher=StaticOnlyFetcher()
+    ).write_pdf()

@@ -1,0 +1,27 @@
+"""How billing shows money and lengths to people."""
+
+from django import template
+from django.utils.translation import gettext as _
+
+from billing import money
+
+register = template.Library()
+
+
+@register.filter
+def amount(value, currency):
+    """{{ charge.amount|amount:"EUR" }} → "1,234.50 EUR"."""
+    if value is None or value == "":
+        return ""
+    return money.format_money(value, currency)
+
+
+@register.filter
+def duration(minutes):
+    """90 → "1 h 30 min"."""
+    hours, rest = divmod(int(minutes), 60)
+    if hours and rest:
+        return _("%(h)d h %(m)02d min") % {"h": hours, "m": rest}
+    if hours:
+        return _("%(h)d h") % {"h": hours}
+    return _("%(m)d min") % {"m": rest}
