@@ -268,3 +268,21 @@ def test_a_reconnecting_screen_resyncs_and_sees_what_changed_while_it_was_away(
         headers={"HX-Request": "true"},
     ).content.decode()
     assert f'id="booking-{missed.pk}"' in grid
+
+
+def test_an_idle_stream_on_redis_outlives_the_blocking_pop_timeout(
+    staff, book, room, pro_a, at, day
+):
+    """redis-py 8's default 5 s socket timeout used to kill every idle consumer."""
+    if not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL")
+    cookie = cookie_of(staff)
+
+    async def scenario():
+        communicator = await open_stream(cookie, room.location, day)
+        assert await communicator.receive_nothing(timeout=6.5)
+        await database_sync_to_async(book)(room, pro_a, at("09:00"), at("10:00"))
+        assert (await communicator.receive_json_from(timeout=5))["action"] == "booked"
+        await communicator.disconnect()
+
+    async_to_sync(scenario)()
