@@ -8,9 +8,10 @@ const input = document.getElementById("menu-input");
 const items = () => [...menu.querySelectorAll("[role=menuitem]")].filter((i) => !i.disabled);
 let booking = null;
 
+const started = (el) => Date.parse(el.dataset.startsAt) <= Date.now();
 const ALLOWED = {
-  executed: (s) => s === "booked",
-  "no-show": (s) => s === "booked",
+  executed: (s, el) => s === "booked" && started(el),
+  "no-show": (s, el) => s === "booked" && started(el),
   cancel: (s) => s === "booked",
   restore: (s) => s !== "booked",
 };
@@ -20,7 +21,7 @@ export function openMenu(target, { x = null, y = null } = {}) {
   const status = target.dataset.status;
   for (const item of menu.querySelectorAll("[role=menuitem]")) {
     const rule = ALLOWED[item.dataset.action];
-    item.disabled = rule ? !rule(status) : false;
+    item.disabled = rule ? !rule(status, target) : false;
     item.hidden = item.disabled;
   }
   menu.hidden = false;

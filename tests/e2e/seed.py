@@ -1,0 +1,101 @@
+"""Fixture data for browser tests: two receptionists, one location with three rooms, three
+professionals and a few bookings made through the booking service. Prints ids as JSON."""
+
+import json
+import os
+import sys
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "integra.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from professionals.models import Professional  # noqa: E402
+from scheduling import services  # noqa: E402
+from scheduling.models import Location, OpeningHours, Room, Source  # noqa: E402
+
+PASSWORD = "e2e-password-not-secret"  # noqa: S105
+
+User = get_user_model()
+rita = User.objects.create_user("rita", "rita@clinic.test", PASSWORD, is_staff=True)
+sara = User.objects.create_user("sara", "sara@clinic.test", PASSWORD, is_staff=True)
+location = Location.objects.create(name="Lisboa Centro", tz="Europe/Lisbon", currency="EUR")
+OpeningHours.objects.bulk_create(
+    OpeningHours(location=location, weekday=d, opens=time(8), closes=time(20)) for d in range(7)
+)
+colours = ["#4f7cac", "#7c5cac", "#2f8f8f"]
+rooms = [
+    Room.objects.create(
+        location=location, name=f"Sala {n}", hourly_price=Decimal("40"), colour=colours[n - 1]
+    )
+    for n in (1, 2, 3)
+]
+people = []
+for name, profession in (
+    ("Ana Alves", "Psychologist"),
+    ("Bruno Brito", "Physiotherapist"),
+    ("Carla Costa", "Nutritionist"),
+):
+    user = User.objects.create_user(name.split()[0].lower(), f"{name.split()[0].lower()}@pro.test")
+    people.append(
+        Professional.objects.create(user=user, name=name, profession=profession, email=user.email)
+    )
+ana, bruno, carla = people
+tz = location.zone
+today = timezone.now().astimezone(tz).date()
+future = today + timedelta(days=7)
+past = today - timedelta(days=7)
+
+
+def at(day, clock):
+    hours, minutes = (int(x) for x in clock.split(":"))
+    return datetime.combine(day, time(hours, minutes), tzinfo=tz)
+
+
+def book(room, who, day, start, end, **kwargs):
+    return services.book(
+        room=room,
+        professional=who,
+        starts_at=at(day, start),
+        ends_at=at(day, end),
+        by=rita,
+        source=Source.BACKOFFICE,
+        allow_past=day <= today,
+        **kwargs,
+    )
+
+
+ids = {
+    "future": future.isoformat(),
+    "past": past.isoformat(),
+    "location": location.pk,
+    "rooms": [r.pk for r in rooms],
+    "password": PASSWORD,
+}
+ids["to_move"] = book(rooms[0], ana, future, "11:00", "12:00").pk
+ids["blocker"] = book(rooms[1], bruno, future, "11:00", "12:00").pk
+book(rooms[2], carla, future, "14:00", "15:30", notes="First appointment")
+ids["to_execute"] = book(rooms[0], ana, past, "09:00", "10:00").pk
+done = book(rooms[1], bruno, past, "09:00", "11:00")
+services.mark_executed(done, by=rita, source=Source.BACKOFFICE)
+missed = book(rooms[2], carla, past, "10:00", "11:00")
+services.mark_no_show(missed, by=rita, source=Source.BACKOFFICE)
+gone = book(rooms[0], carla, past, "13:00", "14:00")
+services.cancel(gone, reason="Patient ill", by=rita, source=Source.BACKOFFICE)
+book(rooms[0], bruno, past, "15:00", "16:30", notes="Bring the report")
+book(rooms[1], ana, past, "12:00", "13:00")
+book(rooms[2], bruno, past, "17:00", "18:00")
+for offset in range(-3, 4):  # a week with something every day, for the week view
+    day = past + timedelta(days=offset)
+    for n, (room, who) in enumerate(zip(rooms, people, strict=True)):
+        if offset and (offset + n) % 2:
+            book(room, who, day, f"{8 + n}:00", f"{9 + n}:00")
+print(json.dumps(ids))
