@@ -60,6 +60,7 @@ def calendar_page(request):
         "week": calendar.week_of(local_day),
         "all_locations": Location.objects.order_by("name"),
         "shown_ids": [loc.pk for loc in locations],
+        "explicit_selection": bool(ids),
         "prev_url": _url(view, local_day - step, shown),
         "next_url": _url(view, local_day + step, shown),
         "today_url": _url(view, today, shown),

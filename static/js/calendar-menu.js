@@ -24,6 +24,7 @@ export function openMenu(target, { x = null, y = null } = {}) {
     item.disabled = rule ? !rule(status, target) : false;
     item.hidden = item.disabled;
   }
+  menu.querySelector("[data-title]").textContent = target.getAttribute("aria-label");
   menu.hidden = false;
   if (x !== null) {
     const left = Math.min(x, document.documentElement.clientWidth - menu.offsetWidth - 8);

@@ -93,9 +93,20 @@ services.cancel(gone, reason="Patient ill", by=rita, source=Source.BACKOFFICE)
 book(rooms[0], bruno, past, "15:00", "16:30", notes="Bring the report")
 book(rooms[1], ana, past, "12:00", "13:00")
 book(rooms[2], bruno, past, "17:00", "18:00")
-for offset in range(-3, 4):  # a week with something every day, for the week view
+for offset in range(-6, 7):  # something every day around `past`, for the week view
     day = past + timedelta(days=offset)
     for n, (room, who) in enumerate(zip(rooms, people, strict=True)):
         if offset and (offset + n) % 2:
             book(room, who, day, f"{8 + n}:00", f"{9 + n}:00")
+porto = Location.objects.create(name="Porto Foz", tz="Europe/Lisbon", currency="EUR")
+OpeningHours.objects.bulk_create(
+    OpeningHours(location=porto, weekday=d, opens=time(8), closes=time(20)) for d in range(7)
+)
+porto_rooms = [
+    Room.objects.create(location=porto, name=name, hourly_price=Decimal("35"), colour=colour)
+    for name, colour in (("Gabinete A", "#b7791f"), ("Gabinete B", "#2f6fa6"))
+]
+for day in (past, future):
+    book(porto_rooms[0], carla, day, "12:00", "13:30")
+    book(porto_rooms[1], bruno, day, "13:00", "14:00", notes="Physio follow-up")
 print(json.dumps(ids))

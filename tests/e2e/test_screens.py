@@ -1,0 +1,38 @@
+"""Screenshots of the calendar for docs/screens/ (day, week, menu, conflict)."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from .test_calendar_live import cell, day_path, drag
+
+pytestmark = pytest.mark.e2e
+
+SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
+
+
+def test_screenshots_of_day_week_menu_and_conflict(receptionist, site):
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    all_locations = f"/calendar/?view=day&date={site['past']}"
+    page = receptionist("rita", all_locations, width=1280, height=800)
+    page.keyboard.press("c")  # show cancelled bookings as ghosts
+    expect(page.locator(".booking.is-cancelled")).to_be_visible()
+    page.locator('.cell[data-label="08:00"]').first.scroll_into_view_if_needed()
+    page.screenshot(path=SCREENS / "calendar-day.png")
+
+    page.locator(f"#booking-{site['to_execute']}").click(button="right")
+    expect(page.locator("#booking-menu")).to_be_visible()
+    page.screenshot(path=SCREENS / "calendar-menu.png")
+    page.keyboard.press("Escape")
+
+    page.keyboard.press("w")
+    expect(page.locator("table.week")).to_be_visible()
+    page.screenshot(path=SCREENS / "calendar-week.png")
+
+    page.goto(page.url.split("/calendar/")[0] + day_path(site, "future"))
+    page.wait_for_selector("body[data-live=live]")
+    first_room, second_room = site["rooms"][:2]
+    drag(page, page.locator(f"#booking-{site['to_move']}"), cell(page, second_room, "11:15"))
+    expect(page.locator("#toast .alt").first).to_be_visible()
+    page.screenshot(path=SCREENS / "calendar-conflict.png")
