@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch
-from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
-from . import availability, timeslots
+from . import availability, calendar_html, timeslots
 from .models import Booking, BookingStatus, Location, OpeningHours, Room
 
 
@@ -50,35 +51,83 @@ class BookingCard:
         return self.status == BookingStatus.CANCELLED
 
 
-def card_for(booking: Booking) -> BookingCard:
-    """Needs `room__location` and `professional` loaded (Booking.objects.for_page())."""
-    tz = booking.room.location.zone
-    local_start = booking.starts_at.astimezone(tz)
-    local_end = booking.ends_at.astimezone(tz)
+def _card(row: dict, zone, labels: dict) -> BookingCard:
+    starts_at, ends_at = row["starts_at"].astimezone(UTC), row["ends_at"].astimezone(UTC)
+    local_start, local_end = starts_at.astimezone(zone), ends_at.astimezone(zone)
     return BookingCard(
-        pk=booking.pk,
-        room_id=booking.room_id,
-        room_name=booking.room.name,
-        location_id=booking.room.location_id,
-        professional_id=booking.professional_id,
-        professional_name=booking.professional.name,
-        status=booking.status,
-        status_label=booking.get_status_display(),
-        notes=booking.notes,
-        cancellation_reason=booking.cancellation_reason,
-        starts_at=booking.starts_at.astimezone(UTC),
-        ends_at=booking.ends_at.astimezone(UTC),
+        pk=row["pk"],
+        room_id=row["room_id"],
+        room_name=row["room__name"],
+        location_id=row["room__location_id"],
+        professional_id=row["professional_id"],
+        professional_name=row["professional__name"],
+        status=row["status"],
+        status_label=labels[row["status"]],
+        notes=row["notes"],
+        cancellation_reason=row["cancellation_reason"],
+        starts_at=starts_at,
+        ends_at=ends_at,
         local_day=local_start.date(),
-        start_label=local_start.strftime("%H:%M"),
-        end_label=local_end.strftime("%H:%M"),
+        start_label=f"{local_start:%H:%M}",
+        end_label=f"{local_end:%H:%M}",
         start_minute=local_start.hour * 60 + local_start.minute,
-        minutes=booking.minutes,
+        minutes=int((ends_at - starts_at).total_seconds() // 60),
     )
 
 
+CARD_FIELDS = (
+    "pk",
+    "room_id",
+    "room__name",
+    "room__location_id",
+    "room__location__tz",
+    "professional_id",
+    "professional__name",
+    "status",
+    "notes",
+    "cancellation_reason",
+    "starts_at",
+    "ends_at",
+)
+
+
+def _status_labels() -> dict:
+    return {value: str(label) for value, label in BookingStatus.choices}
+
+
+def cards_of(queryset) -> list[BookingCard]:
+    """Cards straight from rows: a week of thousands of bookings without building models."""
+    labels = _status_labels()
+    zones: dict[str, ZoneInfo] = {}
+    cards = []
+    for row in queryset.values(*CARD_FIELDS):
+        tz = row["room__location__tz"]
+        zone = zones.get(tz) or zones.setdefault(tz, ZoneInfo(tz))
+        cards.append(_card(row, zone, labels))
+    return cards
+
+
+def card_for(booking: Booking) -> BookingCard:
+    """Needs `room__location` and `professional` loaded (Booking.objects.for_page())."""
+    row = {
+        "pk": booking.pk,
+        "room_id": booking.room_id,
+        "room__name": booking.room.name,
+        "room__location_id": booking.room.location_id,
+        "professional_id": booking.professional_id,
+        "professional__name": booking.professional.name,
+        "status": booking.status,
+        "notes": booking.notes,
+        "cancellation_reason": booking.cancellation_reason,
+        "starts_at": booking.starts_at,
+        "ends_at": booking.ends_at,
+    }
+    return _card(row, booking.room.location.zone, _status_labels())
+
+
 def render_booking(card: BookingCard) -> str:
-    """The day-view fragment of one booking (the same template the grid uses)."""
-    return render_to_string("scheduling/partials/booking.html", {"card": card})
+    """The day-view fragment of one booking (the same HTML the grid uses)."""
+    return calendar_html.booking_block(card)
 
 
 @dataclass
@@ -92,6 +141,11 @@ class Row:
 class RoomColumn:
     room: Room
     cards: list[BookingCard] = field(default_factory=list)
+    cells: SafeString = SafeString("")
+
+    @property
+    def bookings_html(self) -> SafeString:
+        return mark_safe("".join(calendar_html.booking_block(c) for c in self.cards))  # noqa: S308
 
 
 @dataclass
@@ -114,6 +168,13 @@ class WeekRow:
     room: Room
     days: list[list[BookingCard]]
 
+    @property
+    def cells_html(self) -> list[SafeString]:
+        return [
+            mark_safe("".join(calendar_html.booking_chip(c) for c in cards))  # noqa: S308
+            for cards in self.days
+        ]
+
 
 @dataclass
 class LocationWeek:
@@ -135,14 +196,12 @@ def locations_for(ids: list[int] | None):
 
 
 def _bookings(locations, first: datetime, last: datetime, *, with_cancelled: bool):
-    queryset = (
-        Booking.objects.for_page()
-        .filter(room__location__in=[loc.pk for loc in locations], room__active=True)
-        .overlapping(first, last)
-    )
+    queryset = Booking.objects.filter(
+        room__location__in=[loc.pk for loc in locations], room__active=True
+    ).overlapping(first, last)
     if not with_cancelled:
         queryset = queryset.active()
-    return [card_for(booking) for booking in queryset.order_by("starts_at", "pk")]
+    return cards_of(queryset.order_by("starts_at", "pk"))
 
 
 def _local_bounds(locations, first_day: date, last_day: date) -> tuple[datetime, datetime]:
@@ -172,7 +231,12 @@ def day_grid(locations, local_day: date, *, with_cancelled: bool) -> list[Locati
             for slot in timeslots.slot_starts(*interval):
                 local = slot.astimezone(location.zone)
                 grid.rows.append(Row(slot.isoformat(), local.strftime("%H:%M"), local.minute == 0))
-        grid.columns = [RoomColumn(room, by_room[room.pk]) for room in location.rooms.all()]
+        grid.columns = [
+            RoomColumn(
+                room, by_room[room.pk], calendar_html.free_cells(room, grid.rows, first=not i)
+            )
+            for i, room in enumerate(location.rooms.all())
+        ]
         grids.append(grid)
     return grids
 

@@ -13,7 +13,9 @@ Messages are at most once (Channels drops on overload), so a client resynchronis
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections import OrderedDict
 from datetime import date
 
 from channels.db import database_sync_to_async
@@ -26,6 +28,35 @@ from .models import Booking, Location
 
 MAX_LOCATIONS = 50
 MAX_DAYS = 42
+
+# One process serves many screens: each version of a booking is read and rendered once per
+# process, not once per connection. Keyed by the row's version (its updated_at), so a
+# cached entry can never stand for a later change.
+_RENDERED: OrderedDict[tuple, asyncio.Future] = OrderedDict()
+_RENDERED_KEEP = 256
+
+
+def _load(booking_id: int) -> tuple[calendar.BookingCard, str] | None:
+    booking = Booking.objects.for_page().filter(pk=booking_id).first()
+    if booking is None:
+        return None
+    card = calendar.card_for(booking)
+    return card, calendar.render_booking(card)
+
+
+async def rendered_booking(message: dict) -> tuple[calendar.BookingCard, str] | None:
+    """The booking of a `booking.changed` message as the staff calendar shows it."""
+    version = message.get("version")
+    if not version:
+        return await database_sync_to_async(_load)(message["booking_id"])
+    key = (id(asyncio.get_running_loop()), message["booking_id"], version)
+    future = _RENDERED.get(key)
+    if future is None:
+        future = asyncio.ensure_future(database_sync_to_async(_load)(message["booking_id"]))
+        _RENDERED[key] = future
+        while len(_RENDERED) > _RENDERED_KEEP:
+            _RENDERED.popitem(last=False)
+    return await asyncio.shield(future)
 
 
 class CalendarStreamConsumer(AsyncWebsocketConsumer):
@@ -83,7 +114,7 @@ class CalendarStreamConsumer(AsyncWebsocketConsumer):
 
     async def booking_changed(self, message: dict) -> None:
         """Handler of the service's `booking.changed` group message (ids only)."""
-        update = await database_sync_to_async(self.update_for)(message)
+        update = self.update_for(message, await rendered_booking(message))
         if update is not None:
             await self.send_json(update)
 
@@ -98,7 +129,8 @@ class CalendarStreamConsumer(AsyncWebsocketConsumer):
     def visible_locations(self, wanted: set[int]) -> list[int]:
         return list(Location.objects.filter(pk__in=wanted).values_list("pk", flat=True))
 
-    def update_for(self, message: dict) -> dict | None:
+    def update_for(self, message: dict, rendered) -> dict | None:
+        """What this viewer is sent about the change (no database access here)."""
         raise NotImplementedError
 
 
@@ -108,12 +140,11 @@ class StaffCalendarConsumer(CalendarStreamConsumer):
     def may_connect(self, user) -> bool:
         return user is not None and roles.is_staff(user)
 
-    def update_for(self, message: dict) -> dict | None:
+    def update_for(self, message: dict, rendered) -> dict | None:
         booking_id = message["booking_id"]
-        booking = Booking.objects.for_page().filter(pk=booking_id).first()
-        if booking is None:
+        if rendered is None:
             return {"type": "booking.gone", "booking_id": booking_id}
-        card = calendar.card_for(booking)
+        card, html = rendered
         in_view = (
             card.location_id in self.location_ids
             and self.first_day is not None
@@ -129,5 +160,5 @@ class StaffCalendarConsumer(CalendarStreamConsumer):
             "room_id": card.room_id,
             "local_day": card.local_day.isoformat(),
             "status": card.status,
-            "html": calendar.render_booking(card),
+            "html": html,
         }

@@ -32,6 +32,8 @@ def send_booking_event_on_commit(
         "room_id": booking.room_id,
         "starts_at": booking.starts_at.isoformat(),
         "ends_at": booking.ends_at.isoformat(),
+        # The row's version: consumers in one process render each version once.
+        "version": booking.updated_at.isoformat() if booking.updated_at else "",
     }
     groups = {location_group(message["location_id"])}
     if previous_location_id is not None:
