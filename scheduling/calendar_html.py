@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 
 
 def _attrs(card) -> str:
+    notes = f' data-notes="{_escape(card.notes)}"' if card.notes else ""
     return (
-        f'data-booking="{card.pk}" data-room="{card.room_id}" data-status="{card.status}" '
-        f'data-starts-at="{card.starts_at.isoformat()}" data-ends-at="{card.ends_at.isoformat()}" '
-        f'data-day="{card.local_day.isoformat()}" data-professional="{card.professional_id}" '
-        f'data-notes="{_escape(card.notes)}"'
+        f'data-booking="{card.pk}" data-status="{card.status}" '
+        f'data-starts-at="{card.starts_at.isoformat()}" '
+        f'data-professional="{card.professional_id}"{notes}'
     )
 
 
@@ -77,7 +77,9 @@ def booking_chip(card) -> SafeString:
     """A booking in the week view's room × day cell."""
     return mark_safe(  # noqa: S308 - every text from the database is escaped
         f'<article id="booking-{card.pk}" class="chip is-{card.status}" tabindex="0" '
-        f'role="button" aria-haspopup="menu" {_attrs(card)} aria-label="{_escape(_label(card))}">'
+        f'role="button" aria-haspopup="menu" {_attrs(card)} '
+        f'aria-label="{_escape(card.professional_name)}, {card.start_label}–{card.end_label}, '
+        f'{card.status_label}">'
         f'<span class="b-time">{card.start_label}–{card.end_label}</span> '
         f'<span class="b-who">{_escape(card.professional_name)}</span>'
         '<span class="b-pay" data-pay></span></article>'
