@@ -5,4 +5,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("calendar/", include("scheduling.urls")),
     path("professionals/", include("professionals.urls")),
+    path("billing/", include("billing.urls")),
 ]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from professionals.models import Professional
 from scheduling.models import Booking
 
-from .. import money, statements
+from .. import statements
 from ..errors import BillingError
 from ..models import Payment, Statement, StatementBatch
 
@@ -73,13 +73,9 @@ def issue_statement(
     both. If one was issued before, the new one is the next version and replaces it.
 
     With `send_email` the PDF is emailed to the professional after commit. Raises
-    BillingError for a month that is not one or a currency Integra does not know."""
+    BillingError for a month that is not one."""
     _check_period(year, month)
     currency = currency or _default_currency(professional)
-    try:
-        money.places(currency)
-    except money.MoneyError as error:
-        raise BillingError(error.message, field="currency") from None
     content = statements.build(professional, year, month, currency)
     for attempt in range(ATTEMPTS):
         try:

@@ -1,0 +1,22 @@
+"""Permission-scoped fetches: a view never reads a statement or payment without them."""
+
+from django.http import Http404
+
+from accounts import roles
+
+from .models import Statement
+
+
+def statement_for(user, pk: int) -> Statement:
+    """The statement if `user` is staff or the professional it belongs to; 404 otherwise,
+    so a professional cannot even learn that another's statement exists."""
+    query = Statement.objects.select_related("professional")
+    if not roles.is_staff(user):
+        professional = roles.professional_of(user)
+        if professional is None:
+            raise Http404
+        query = query.filter(professional=professional)
+    try:
+        return query.get(pk=pk)
+    except Statement.DoesNotExist:
+        raise Http404 from None

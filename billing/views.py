@@ -1,0 +1,222 @@
+"""The billing page (staff), payments and reversals, statements and exports.
+
+Views translate: they parse a form, call one service or query, and render."""
+
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, user_passes_test
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import roles
+from professionals.models import Professional
+from scheduling.models import Location, Source
+
+from . import exports, ledger, reports, services
+from .access import statement_for
+from .errors import BillingError
+from .forms import ExportForm, PaymentForm, ReversalForm, parse_month
+from .models import Payment, Statement, StatementBatch
+from .services.statements import batch_done
+
+staff_required = user_passes_test(roles.is_staff)
+
+
+def _overview_context(year: int, month: int, payment_form=None) -> dict:
+    professionals = Professional.objects.in_bulk()
+    balances = sorted(
+        (
+            (professionals[row.professional_id], row)
+            for row in ledger.all_balances().values()
+            if row.professional_id in professionals
+        ),
+        key=lambda item: (-item[1].balance, item[0].name),
+    )
+    income = reports.month_income(year, month)
+    return {
+        "year": year,
+        "month": month,
+        "period": f"{year}-{month:02d}",
+        "balances": balances,
+        "owing": [(p, row) for p, row in balances if row.balance > 0],
+        "income": income,
+        "income_totals": reports.income_totals(income),
+        "payments": Payment.objects.select_related(
+            "professional", "created_by", "reversal"
+        ).order_by("-created_at", "-pk")[:25],
+        "statements": Statement.objects.filter(year=year, month=month, replaced_by__isnull=True)
+        .select_related("professional")
+        .order_by("professional__name"),
+        "professionals": Professional.objects.order_by("name"),
+        "currencies": sorted(set(Location.objects.values_list("currency", flat=True))),
+        "payment_form": payment_form or PaymentForm(),
+        "reversal_form": ReversalForm(),
+    }
+
+
+@staff_required
+@require_GET
+def overview(request):
+    year, month = parse_month(request.GET.get("month"))
+    return render(request, "billing/overview.html", _overview_context(year, month))
+
+
+@staff_required
+@require_POST
+def payment_record(request):
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            payment = services.record_payment(
+                professional=form.cleaned_data["professional"],
+                amount=form.cleaned_data["amount"],
+                currency=form.cleaned_data["currency"],
+                method=form.cleaned_data["method"],
+                received_on=form.cleaned_data["received_on"],
+                note=form.cleaned_data["note"],
+                bookings=form.cleaned_data["bookings"],
+                by=request.user,
+                source=Source.BACKOFFICE,
+            )
+        except BillingError as error:
+            field = error.field if error.field in form.fields else None
+            form.add_error(field, error.message)
+        else:
+            messages.success(
+                request,
+                _("Payment #%(id)s of %(amount)s %(currency)s from %(name)s recorded.")
+                % {
+                    "id": payment.pk,
+                    "amount": payment.amount,
+                    "currency": payment.currency,
+                    "name": payment.professional.name,
+                },
+            )
+            return redirect("billing:overview")
+    year, month = parse_month(request.GET.get("month"))
+    return render(
+        request, "billing/overview.html", _overview_context(year, month, form), status=422
+    )
+
+
+@staff_required
+@require_POST
+def payment_reverse(request, pk: int):
+    form = ReversalForm(request.POST)
+    reason = form.data.get("reason", "")
+    try:
+        reversal = services.reverse_payment(
+            pk, reason=reason, by=request.user, source=Source.BACKOFFICE
+        )
+    except BillingError as error:
+        messages.error(request, error.message)
+        return redirect(reverse("billing:overview") + "#payments")
+    messages.success(
+        request,
+        _("Payment #%(id)s reversed by #%(reversal)s.")
+        % {"id": reversal.reverses_id, "reversal": reversal.pk},
+    )
+    return redirect(reverse("billing:overview") + "#payments")
+
+
+@staff_required
+@require_POST
+def statement_issue(request):
+    year, month = parse_month(request.POST.get("month"))
+    professional = get_object_or_404(Professional, pk=request.POST.get("professional") or 0)
+    try:
+        statement = services.issue_statement(
+            professional,
+            year,
+            month,
+            currency=request.POST.get("currency") or None,
+            by=request.user,
+            source=Source.BACKOFFICE,
+        )
+    except BillingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Statement %(number)s issued.") % {"number": statement})
+    return redirect(f"{reverse('billing:overview')}?month={year}-{month:02d}#statements")
+
+
+@login_required
+@require_GET
+def statement_download(request, pk: int):
+    statement = statement_for(request.user, pk)
+    response = HttpResponse(bytes(statement.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{statement.filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def my_statements(request):
+    professional = roles.professional_of(request.user)
+    found = (
+        Statement.objects.filter(professional=professional).order_by("-year", "-month", "-version")
+        if professional
+        else Statement.objects.none()
+    )
+    return render(
+        request, "billing/my_statements.html", {"statements": found, "professional": professional}
+    )
+
+
+@staff_required
+@require_POST
+def batch_start(request):
+    year, month = parse_month(request.POST.get("month"))
+    batch = services.start_batch(
+        year,
+        month,
+        send_email=bool(request.POST.get("send_email")),
+        by=request.user,
+        source=Source.BACKOFFICE,
+    )
+    return redirect("billing:batch-detail", batch.pk)
+
+
+@staff_required
+def batch_detail(request, pk: int):
+    """The batch page; each htmx poll (POST) issues a few more statements and returns the
+    progress, until all are done. Closing the page pauses; the command can finish it."""
+    batch = get_object_or_404(StatementBatch, pk=pk)
+    if request.method == "POST" and batch.finished_at is None:
+        done = services.advance_batch(batch, by=request.user, source=Source.BACKOFFICE)
+    else:
+        done = batch_done(batch)
+    context = {"batch": batch, "done": done}
+    if request.htmx:
+        return render(request, "billing/partials/batch_progress.html", context)
+    return render(request, "billing/batch_detail.html", context)
+
+
+@staff_required
+@require_GET
+def export_page(request):
+    return render(request, "billing/exports.html", {"form": ExportForm()})
+
+
+@staff_required
+@require_GET
+def export_csv(request, kind: str):
+    form = ExportForm(request.GET)
+    if kind not in dict(ExportForm.KINDS) or not form.is_valid():
+        return render(request, "billing/exports.html", {"form": form}, status=422)
+    filters = exports.Filters(**form.cleaned_data)
+    location = filters.location or Location.objects.first()
+    tz = location.zone if location else ZoneInfo("UTC")
+    if kind == "bookings":
+        body = exports.bookings_csv(filters)
+    elif kind == "payments":
+        body = exports.payments_csv(filters, tz)
+    else:
+        body = exports.professionals_csv(filters, tz)
+    response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{kind}.csv"'
+    return response

@@ -1,0 +1,218 @@
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from billing.models import Payment, Statement
+from billing.services import issue_statement, record_payment
+from scheduling.models import Source
+
+from .conftest import billing_snapshot
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def statement(past, pro_a, staff):
+    past("2026-10-05", "09:00", "10:00", pro_a, state="executed")
+    return issue_statement(pro_a, 2026, 10, by=staff, source=Source.BACKOFFICE)
+
+
+def payment_post(pro, **changes):
+    return {
+        "professional": pro.pk,
+        "amount": "25.00",
+        "currency": "EUR",
+        "method": "card",
+        "received_on": "2026-10-20",
+        "note": "",
+        "bookings": "",
+    } | changes
+
+
+def test_the_billing_page_is_for_staff_only(client, pro_a, staff):
+    url = reverse("billing:overview")
+    response = client.get(url)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    client.force_login(pro_a.user)
+    assert client.get(url).status_code == 302
+    client.force_login(staff)
+    assert client.get(url).status_code == 200
+
+
+def test_staff_see_balances_and_the_months_income_by_room(staff_client, past, pro_a, staff):
+    past("2026-10-05", "09:00", "10:00", pro_a, state="executed")
+    record_payment(
+        professional=pro_a,
+        amount="15.00",
+        currency="EUR",
+        method="cash",
+        received_on=date(2026, 10, 6),
+        by=staff,
+        source=Source.BACKOFFICE,
+    )
+    page = staff_client.get(reverse("billing:overview") + "?month=2026-10").content.decode()
+    assert "Ana Alves" in page and "25.00 EUR" in page  # owes 40 − 15
+    assert "Sala 1" in page and "40.00 EUR" in page and "15.00 EUR" in page
+    assert "1 professional owes money." in page
+
+
+def test_a_receptionist_records_a_payment_from_the_page(staff_client, past, pro_a, staff):
+    booking = past("2026-10-05", "09:00", "10:00", pro_a, state="executed")
+    response = staff_client.post(reverse("billing:payment-record"), payment_post(pro_a))
+    assert response.status_code == 302
+    payment = Payment.objects.get()
+    assert (payment.amount, payment.created_by, payment.source) == (
+        Decimal("25.00"),
+        staff,
+        Source.BACKOFFICE,
+    )
+    assert payment.allocations.get().booking == booking
+    assert "recorded" in staff_client.get(reverse("billing:overview")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("changes", "sentence"),
+    [
+        ({"amount": "-5"}, "The amount must be more than zero."),
+        ({"amount": "99999999"}, "more than any payment we accept"),
+        ({"currency": "USD"}, "No location bills in USD"),
+        ({"professional": "999999"}, "There is no such professional."),
+    ],
+)
+def test_bad_payment_input_is_refused_with_a_sentence_and_writes_nothing(
+    staff_client, pro_a, location, changes, sentence
+):
+    before = billing_snapshot()
+    response = staff_client.post(reverse("billing:payment-record"), payment_post(pro_a, **changes))
+    assert response.status_code == 422
+    assert sentence in response.content.decode()
+    assert billing_snapshot() == before
+
+
+def test_reversing_from_the_page_and_reversing_twice(staff_client, pro_a, location, staff):
+    payment = record_payment(
+        professional=pro_a,
+        amount="10.00",
+        currency="EUR",
+        method="pix",
+        received_on=date(2026, 10, 6),
+        by=staff,
+        source=Source.BACKOFFICE,
+    )
+    url = reverse("billing:payment-reverse", args=[payment.pk])
+    assert staff_client.post(url, {"reason": "wrong person"}).status_code == 302
+    before = billing_snapshot()
+    response = staff_client.post(url, {"reason": "again"}, follow=True)
+    assert "This payment was already reversed." in response.content.decode()
+    assert billing_snapshot() == before
+
+
+def test_a_professional_downloads_their_own_statement_and_nobody_elses(
+    client, statement, pro_b, staff
+):
+    url = reverse("billing:statement-download", args=[statement.pk])
+    assert client.get(url).status_code == 302  # anonymous: to the login page
+    client.force_login(pro_b.user)
+    assert client.get(url).status_code == 404
+    client.force_login(statement.professional.user)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert bytes(response.content) == bytes(statement.pdf)
+    mine = client.get(reverse("billing:statement-mine")).content.decode()
+    assert statement.number in mine
+    client.force_login(staff)
+    assert client.get(url).status_code == 200
+
+
+def test_a_professional_cannot_issue_statements_or_record_payments(client, pro_a, location):
+    client.force_login(pro_a.user)
+    before = billing_snapshot()
+    client.post(reverse("billing:payment-record"), payment_post(pro_a))
+    client.post(reverse("billing:statement-issue"), {"professional": pro_a.pk, "month": "2026-10"})
+    client.post(reverse("billing:batch-start"), {"month": "2026-10"})
+    assert billing_snapshot() == before
+
+
+def test_the_batch_page_issues_statements_as_htmx_polls_progress(staff_client, past, pro_a, pro_b):
+    past("2026-10-05", "09:00", "10:00", pro_a, state="executed")
+    past("2026-10-06", "09:00", "10:00", pro_b, state="executed")
+    response = staff_client.post(reverse("billing:batch-start"), {"month": "2026-10"})
+    page = staff_client.get(response["Location"]).content.decode()
+    assert "0 of 2 statements issued." in page and "hx-post" in page
+    poll = staff_client.post(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert "2 of 2 statements issued." in poll and "Done." in poll and "hx-post" not in poll
+    assert Statement.objects.count() == 2
+
+
+def test_issue_statements_command_issues_the_month(past, pro_a, capsys):
+    from django.core.management import call_command
+
+    past("2026-10-05", "09:00", "10:00", pro_a, state="executed")
+    call_command("issue_statements", "2026-10")
+    assert Statement.objects.get().number == "2026-10-0001"
+    assert "Done: 1 statements." in capsys.readouterr().out
+
+
+def read_csv(response):
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(body[1:])))
+
+
+def test_bookings_csv_has_a_bom_local_times_and_filters(staff_client, past, pro_a, pro_b):
+    past("2026-10-24", "09:00", "10:00", pro_a, state="executed")  # before DST change
+    past("2026-10-26", "09:00", "10:00", pro_a, state="no_show")  # after
+    past("2026-10-26", "11:00", "12:00", pro_b, state="executed")
+    url = reverse("billing:export-csv", args=["bookings"])
+    rows = read_csv(staff_client.get(url, {"professional": pro_a.pk, "date_from": "2026-10-01"}))
+    assert rows[0][:4] == ["Booking", "Date", "Start", "End"]
+    assert [(r[1], r[2], r[9]) for r in rows[1:]] == [
+        ("2026-10-24", "09:00", "Executed"),
+        ("2026-10-26", "09:00", "No-show"),
+    ]
+    only_no_shows = read_csv(staff_client.get(url, {"status": "no_show"}))
+    assert len(only_no_shows) == 2
+    one_day = read_csv(staff_client.get(url, {"date_from": "2026-10-26", "date_to": "2026-10-26"}))
+    assert len(one_day) == 3
+
+
+def test_payments_and_new_professionals_csv(staff_client, pro_a, location, staff):
+    record_payment(
+        professional=pro_a,
+        amount="12.50",
+        currency="EUR",
+        method="bank_transfer",
+        received_on=date(2026, 10, 6),
+        note="Transferência",
+        by=staff,
+        source=Source.BACKOFFICE,
+    )
+    payments = read_csv(staff_client.get(reverse("billing:export-csv", args=["payments"])))
+    assert payments[1][1:6] == ["2026-10-06", "Ana Alves", "12.50", "EUR", "Bank transfer"]
+    assert payments[1][7] == "Transferência"
+    joined = read_csv(staff_client.get(reverse("billing:export-csv", args=["professionals"])))
+    assert [row[1] for row in joined[1:]] == ["Ana Alves"]
+    none = read_csv(
+        staff_client.get(
+            reverse("billing:export-csv", args=["professionals"]),
+            {"date_from": "2001-01-01", "date_to": "2001-12-31"},
+        )
+    )
+    assert len(none) == 1
+
+
+def test_exports_are_for_staff_only_and_bad_filters_are_refused(client, staff, pro_a):
+    url = reverse("billing:export-csv", args=["bookings"])
+    client.force_login(staff)
+    assert client.get(url, {"date_from": "2026-10-05", "date_to": "2026-10-01"}).status_code == 422
+    client.force_login(pro_a.user)
+    assert client.get(url).status_code == 302
