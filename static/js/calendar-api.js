@@ -64,6 +64,14 @@ export function scheduleResync() {
   refreshTimer = setTimeout(resync, 120);
 }
 
+function busy() {
+  // Never pull the grid from under a hand that is dragging or a form being filled in.
+  return document.querySelector(".booking.dragging, .cell.sel")
+    || !document.getElementById("new-booking").hidden
+    || !document.getElementById("booking-menu").hidden
+    || !document.getElementById("menu-input").hidden;
+}
+
 /** Re-fetch the visible grid and swap it in, keeping scroll positions (resync). */
 export async function resync() {
   const body = calBody();
@@ -76,19 +84,22 @@ export async function resync() {
   if (!response.ok) return;
   const holder = document.createElement("template");
   holder.innerHTML = await response.text();
+  while (busy()) await new Promise((resolve) => setTimeout(resolve, 250));
   const current = calBody();
   if (!current || current.dataset.url !== url) return; // navigated meanwhile
   const selector = ".day-grids, .week-grids";
   const fresh = holder.content.querySelector(selector);
   const stale = current.querySelector(selector);
-  if (!fresh || !stale) return;
-  const { scrollTop, scrollLeft } = stale;
-  const focusedId = document.activeElement?.id;
-  stale.replaceWith(fresh);
-  fresh.scrollTop = scrollTop;
-  fresh.scrollLeft = scrollLeft;
-  if (focusedId) document.getElementById(focusedId)?.focus({ preventScroll: true });
-  document.dispatchEvent(new CustomEvent("calendar:rendered"));
+  if (fresh && stale && !fresh.isEqualNode(stale)) {
+    const { scrollTop, scrollLeft } = stale;
+    const focusedId = document.activeElement?.id;
+    stale.replaceWith(fresh);
+    fresh.scrollTop = scrollTop;
+    fresh.scrollLeft = scrollLeft;
+    if (focusedId) document.getElementById(focusedId)?.focus({ preventScroll: true });
+    document.dispatchEvent(new CustomEvent("calendar:rendered"));
+  }
+  document.body.dataset.synced = String(Number(document.body.dataset.synced || 0) + 1);
 }
 
 const toastBox = document.getElementById("toast");

@@ -136,7 +136,7 @@ def receptionist(browser, site):
         page.fill("#id_password", site["password"])
         page.click("input[type=submit]")
         page.wait_for_url(f"**{path.split('?')[0]}*")
-        page.wait_for_selector("body[data-live=live]")
+        page.wait_for_selector("body[data-live=live][data-synced]")
         return page
 
     yield open_as

@@ -31,7 +31,7 @@ def test_screenshots_of_day_week_menu_and_conflict(receptionist, site):
     page.screenshot(path=SCREENS / "calendar-week.png")
 
     page.goto(page.url.split("/calendar/")[0] + day_path(site, "future"))
-    page.wait_for_selector("body[data-live=live]")
+    page.wait_for_selector("body[data-live=live][data-synced]")
     first_room, second_room = site["rooms"][:2]
     drag(page, page.locator(f"#booking-{site['to_move']}"), cell(page, second_room, "11:15"))
     expect(page.locator("#toast .alt").first).to_be_visible()
