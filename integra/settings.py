@@ -116,8 +116,10 @@ if REDIS_URL:
             # redis-py 8 reads with a 5 s socket timeout by default, the same as
             # channels-redis's blocking-pop timeout: idle consumers then crash with
             # "Timeout reading from ...". A longer socket timeout keeps them alive.
+            # Its pools also stop at 100 connections and then raise instead of waiting:
+            # a burst of (re)connecting screens needs more.
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "max_connections": 1000}],
                 "capacity": 1000,
                 "expiry": 30,
             },
