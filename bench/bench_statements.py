@@ -1,0 +1,205 @@
+"""Statement benchmark: issue one statement with 200 charges, and every statement of a
+month for 50 professionals (build, render with weasyprint, store).
+
+    uv run python bench/bench_statements.py [--runs 7] [--postgres DBNAME]
+
+Prints median and p95 of several runs; never passes or fails on time. It creates its own
+database (a SQLite file under var/, or the PostgreSQL database named, dropped first).
+Targets: one statement < 1 s, a month of 50 statements < 30 s."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def use_database(postgres: str | None) -> None:
+    if postgres:
+        import psycopg
+
+        with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{postgres}" WITH (FORCE)')
+            c.execute(f'CREATE DATABASE "{postgres}"')
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{postgres}"
+    else:
+        path = ROOT / "var" / "bench-statements.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "integra.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def line(name: str, values: list[float]) -> str:
+    return (
+        f"{name:<44} runs={len(values):>2}  median={statistics.median(values):7.3f} s  "
+        f"p95={percentile(values, 0.95):7.3f} s"
+    )
+
+
+def seed(professionals: int, per_month: int, months: list[tuple[int, int]]):
+    """Bookings through the booking service (after the fact, allow_past), some executed,
+    some no-shows, some cancelled late, plus a payment per professional and month."""
+    from datetime import date, datetime
+    from datetime import time as clock
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+
+    from billing.services import record_payment
+    from professionals.models import Professional
+    from scheduling import services
+    from scheduling.models import Location, OpeningHours, Room, Source
+
+    location = Location.objects.create(
+        name="Lisboa Centro", address="Rua Augusta 100", tz="Europe/Lisbon", currency="EUR"
+    )
+    OpeningHours.objects.bulk_create(
+        OpeningHours(location=location, weekday=d, opens=clock(7), closes=clock(22))
+        for d in range(7)
+    )
+    rooms = [
+        Room.objects.create(location=location, name=f"Sala {n}", hourly_price=Decimal("37.50"))
+        for n in range(1, 11)
+    ]
+    users = get_user_model()
+    staff = users.objects.create_user("bench-staff", is_staff=True)
+    pros = [
+        Professional.objects.create(
+            user=users.objects.create_user(f"pro{n}"),
+            name=f"Professional {n:02d}",
+            email=f"pro{n}@bench.test",
+            profession="Psychologist",
+        )
+        for n in range(professionals)
+    ]
+    for year, month in months:
+        for index, pro in enumerate(pros):
+            room = rooms[index % len(rooms)]
+            for k in range(per_month):
+                day = date(year, month, 1 + k % 28)
+                hour = 7 + (index // len(rooms)) * 3 + (k // 28)
+                starts = datetime.combine(day, clock(hour), tzinfo=location.zone)
+                ends = datetime.combine(day, clock(hour, 45), tzinfo=location.zone)
+                booking = services.book(
+                    room=room,
+                    professional=pro,
+                    starts_at=starts,
+                    ends_at=ends,
+                    by=staff,
+                    source=Source.SYSTEM,
+                    allow_past=True,
+                )
+                if k % 10 == 3:
+                    services.mark_no_show(booking, by=staff, source=Source.SYSTEM)
+                elif k % 10 == 7:
+                    services.cancel(booking, by=staff, source=Source.SYSTEM)
+                elif k % 2:
+                    services.mark_executed(booking, by=staff, source=Source.SYSTEM)
+            record_payment(
+                professional=pro,
+                amount="100.00",
+                currency="EUR",
+                method="pix",
+                received_on=date(year, month, 15),
+                by=staff,
+                source=Source.SYSTEM,
+            )
+    return staff, pros
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--postgres", metavar="DBNAME")
+    args = parser.parse_args()
+    use_database(args.postgres)
+
+    from billing.models import Statement, StatementBatch
+    from billing.services import advance_batch, issue_statement, start_batch
+    from scheduling.models import Source
+
+    batch_months = [(2026, m) for m in (6, 7, 8)]
+    started = time.perf_counter()
+    staff, pros = seed(professionals=50, per_month=20, months=batch_months)
+    _staff, (heavy,) = staff, seed_heavy(staff)
+    print(f"seeded in {time.perf_counter() - started:.1f} s (through the booking service)")
+
+    single = []
+    for _ in range(args.runs):
+        begin = time.perf_counter()
+        statement = issue_statement(heavy, 2026, 9, by=staff, source=Source.SYSTEM)
+        single.append(time.perf_counter() - begin)
+    print(f"heavy statement: {statement.line_count} charges, {len(bytes(statement.pdf))} bytes")
+
+    months = []
+    for year, month in batch_months:
+        begin = time.perf_counter()
+        batch = start_batch(year, month, send_email=False, by=staff, source=Source.SYSTEM)
+        while batch.finished_at is None:
+            advance_batch(batch, limit=10, by=staff, source=Source.SYSTEM)
+        months.append(time.perf_counter() - begin)
+        assert Statement.objects.filter(batch=batch).count() == batch.total
+    print(f"batches: {StatementBatch.objects.count()} × {batch.total} statements")
+    print(line("one statement, 200 charges (target < 1 s)", single))
+    print(line("all 50 statements of a month (target < 30 s)", months))
+
+
+def seed_heavy(staff):
+    """One professional with 200 charges in September 2026."""
+    from datetime import date, datetime
+    from datetime import time as clock
+
+    from django.contrib.auth import get_user_model
+
+    from professionals.models import Professional
+    from scheduling import services
+    from scheduling.models import Room, Source
+
+    pro = Professional.objects.create(
+        user=get_user_model().objects.create_user("heavy"),
+        name="Helena Heavy",
+        email="heavy@bench.test",
+        profession="Physiotherapist",
+    )
+    rooms = list(Room.objects.order_by("name"))
+    made = 0
+    for day in range(1, 31):
+        for hour in range(7, 14):
+            if made == 200:
+                return (pro,)
+            zone = rooms[0].location.zone
+            starts = datetime.combine(date(2026, 9, day), clock(hour), tzinfo=zone)
+            booking = services.book(
+                room=rooms[(day + hour) % len(rooms)],
+                professional=pro,
+                starts_at=starts,
+                ends_at=starts.replace(minute=45),
+                by=staff,
+                source=Source.SYSTEM,
+                allow_past=True,
+            )
+            services.mark_executed(booking, by=staff, source=Source.SYSTEM)
+            made += 1
+    return (pro,)
+
+
+if __name__ == "__main__":
+    main()
