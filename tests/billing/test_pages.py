@@ -216,3 +216,17 @@ def test_exports_are_for_staff_only_and_bad_filters_are_refused(client, staff, p
     assert client.get(url, {"date_from": "2026-10-05", "date_to": "2026-10-01"}).status_code == 422
     client.force_login(pro_a.user)
     assert client.get(url).status_code == 302
+
+
+def test_the_billing_page_costs_the_same_queries_however_many_bookings(
+    staff_client, past, pro_a, pro_b, django_assert_max_num_queries
+):
+    url = reverse("billing:overview") + "?month=2026-10"
+    past("2026-10-05", "09:00", "10:00", pro_a, state="executed")
+    with django_assert_max_num_queries(30) as few:
+        staff_client.get(url)
+    for day in range(6, 16):
+        past(f"2026-10-{day:02d}", "09:00", "10:00", pro_a, state="executed")
+        past(f"2026-10-{day:02d}", "11:00", "12:00", pro_b, state="no_show")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        staff_client.get(url)
