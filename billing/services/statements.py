@@ -7,6 +7,7 @@ and the database refuses two first versions or two replacements of one statement
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
@@ -160,10 +161,21 @@ def start_batch(year: int, month: int, *, send_email: bool, by, source: str) -> 
     that has no statement for that month yet."""
     _check_period(year, month)
     last_day = statements.month_bounds(year, month)[1]
-    window_end = statements.date_to_utc_bound(last_day) + timedelta(days=2)
+    # Whatever starts before the last day 00:00 UTC is in the month or earlier in every
+    # zone; the two days after that are checked one by one in their location's zone.
+    cut = statements.date_to_utc_bound(last_day)
     pairs = set(
-        Booking.objects.filter(starts_at__lt=window_end).values_list("professional_id", "currency")
-    ) | set(
+        Booking.objects.filter(starts_at__lt=cut).values_list("professional_id", "currency")
+    )
+    edge = Booking.objects.filter(
+        starts_at__gte=cut, starts_at__lt=cut + timedelta(days=2)
+    ).values_list("professional_id", "currency", "starts_at", "room__location__tz")
+    pairs |= {
+        (pro, cur)
+        for pro, cur, starts_at, tz in edge
+        if starts_at.astimezone(ZoneInfo(tz)).date() <= last_day
+    }
+    pairs |= set(
         Payment.objects.filter(received_on__lte=last_day).values_list("professional_id", "currency")
     )
     issued = _issued_pairs(year, month)

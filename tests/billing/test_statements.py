@@ -166,3 +166,12 @@ def test_weasyprint_may_only_fetch_our_static_files():
         with pytest.raises(ValueError):
             fetcher.fetch(url)
     assert fetcher.fetch(statements.STATIC_BASE + "css/app.css").read()
+
+
+def test_a_batch_leaves_out_professionals_whose_first_booking_is_next_month(
+    past, pro_a, pro_b, staff
+):
+    past("2026-10-31", "21:00", "22:00", pro_a, state="executed")  # 21:00Z, still October
+    past("2026-11-01", "07:00", "08:00", pro_b, state="executed")  # November only
+    batch = start_batch(2026, 10, send_email=False, by=staff, source=Source.BACKOFFICE)
+    assert batch.targets == [[pro_a.pk, "EUR"]]
