@@ -194,7 +194,7 @@ def first_render(cookie: str, locations, monday) -> list[float]:
     return results
 
 
-async def live_latency(cookie: str, location, day, clients: int, changes: int, staff, rooms):
+async def live_latency(cookie: str, location, day, clients: int, changes: int, staff, ports):
     import websockets
     from asgiref.sync import sync_to_async
 
@@ -205,12 +205,12 @@ async def live_latency(cookie: str, location, day, clients: int, changes: int, s
     ready = asyncio.Event()
     connected = 0
 
-    async def client():
+    async def client(port):
         nonlocal connected
         async with websockets.connect(
-            f"ws://127.0.0.1:{PORT}/ws/calendar/",
+            f"ws://127.0.0.1:{port}/ws/calendar/",
             additional_headers={"Cookie": f"sessionid={cookie}"},
-            origin=f"http://127.0.0.1:{PORT}",
+            origin=f"http://127.0.0.1:{port}",
             max_queue=None,
         ) as ws:
             await ws.send(
@@ -232,7 +232,7 @@ async def live_latency(cookie: str, location, day, clients: int, changes: int, s
                 if message.get("type") == "booking":
                     received.setdefault(message["booking_id"], []).append(time.perf_counter())
 
-    tasks = [asyncio.create_task(client()) for _ in range(clients)]
+    tasks = [asyncio.create_task(client(ports[n % len(ports)])) for n in range(clients)]
     await asyncio.wait_for(ready.wait(), 60)
     booking = await sync_to_async(
         lambda: (
@@ -270,6 +270,7 @@ def main() -> None:
     parser.add_argument("--bookings", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--changes", type=int, default=30)
+    parser.add_argument("--servers", type=int, default=1, help="daphne processes for the clients")
     args = parser.parse_args()
 
     database_url = prepare_database(args.postgres)
@@ -277,7 +278,8 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": database_url,
         "REDIS_URL": REDIS_URL,
-        "DJANGO_SETTINGS_MODULE": "integra.settings",
+        # Another settings module may be given to compare channel layers.
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "integra.settings"),
         "CONN_MAX_AGE": "60",
     }
     subprocess.run(
@@ -306,24 +308,21 @@ def main() -> None:
 
     cookie = session_cookie(staff)
     log = open(ROOT / "var" / "bench-calendar-daphne.log", "w")  # noqa: SIM115
-    daphne = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(PORT),
-            "tests.e2e.asgi_static:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    ports = [PORT + n for n in range(args.servers)]
+    servers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
+            + ["tests.e2e.asgi_static:application"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        for port in ports
+    ]
     try:
-        wait_for_port(PORT, daphne)
+        for port, server in zip(ports, servers, strict=True):
+            wait_for_port(port, server)
         paints = first_render(cookie, locations, monday)
         fcp = [p[0] for p in paints]
         print(
@@ -332,11 +331,8 @@ def main() -> None:
             f"first byte median {statistics.median(p[1] for p in paints):.0f} ms, "
             f"last byte median {statistics.median(p[2] for p in paints):.0f} ms"
         )
-        from scheduling.models import Room
-
-        rooms = list(Room.objects.filter(location=locations[0]))
         latencies, got, expected = asyncio.run(
-            live_latency(cookie, locations[0], monday, args.clients, args.changes, staff, rooms)
+            live_latency(cookie, locations[0], monday, args.clients, args.changes, staff, ports)
         )
         latencies.sort()
         if latencies:
@@ -344,13 +340,16 @@ def main() -> None:
             p95 = latencies[int(len(latencies) * 0.95) - 1]
             print(
                 f"live update, commit -> {args.clients} websocket clients "
+                f"on {args.servers} daphne process(es) "
                 f"({args.changes} changes): "
                 f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {latencies[-1]:.0f} ms; "
                 f"delivered {got}/{expected}"
             )
     finally:
-        daphne.terminate()
-        daphne.wait(timeout=10)
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=10)
         log.close()
 
 
