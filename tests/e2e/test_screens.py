@@ -1,5 +1,9 @@
-"""Screenshots of the calendar for docs/screens/ (day, week, menu, conflict)."""
+"""Screenshots of the calendar (day, week, menu, conflict).
 
+Written to var/screens/ on every run; with UPDATE_SCREENSHOTS=1 to docs/screens/, the
+copies kept in the repository."""
+
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +13,8 @@ from .test_calendar_live import cell, day_path, drag
 
 pytestmark = pytest.mark.e2e
 
-SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
+ROOT = Path(__file__).resolve().parents[2]
+SCREENS = ROOT / ("docs" if os.environ.get("UPDATE_SCREENSHOTS") else "var") / "screens"
 
 
 def test_screenshots_of_day_week_menu_and_conflict(receptionist, site):
