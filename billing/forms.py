@@ -23,7 +23,15 @@ def parse_month(text: str | None) -> tuple[int, int]:
         return today.year, today.month
 
 
-class PaymentForm(forms.Form):
+class UnsuffixedForm(forms.Form):
+    """Labels without a trailing colon, like the rest of the backoffice."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class PaymentForm(UnsuffixedForm):
     professional = forms.IntegerField(label=_("Professional"))
     amount = forms.CharField(label=_("Amount"), max_length=30)
     currency = forms.CharField(label=_("Currency"), max_length=10, initial="EUR")
@@ -52,7 +60,7 @@ class ReversalForm(forms.Form):
     reason = forms.CharField(label=_("Why is it reversed?"), max_length=1000)
 
 
-class ExportForm(forms.Form):
+class ExportForm(UnsuffixedForm):
     KINDS = [
         ("bookings", _("Bookings")),
         ("payments", _("Payments")),

@@ -96,7 +96,7 @@ def payment_record(request):
                     "name": payment.professional.name,
                 },
             )
-            return redirect("billing:overview")
+            return redirect(f"{reverse('billing:overview')}?month={request.GET.get('month', '')}")
     year, month = parse_month(request.GET.get("month"))
     return render(
         request, "billing/overview.html", _overview_context(year, month, form), status=422
