@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import user_passes_test
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import roles
 
@@ -37,6 +38,21 @@ def _local_day(request, locations) -> date:
 def _url(view: str, local_day: date, ids: list[int]) -> str:
     query = [("view", view), ("date", local_day.isoformat())] + [("loc", i) for i in ids]
     return reverse("scheduling:calendar") + "?" + urlencode(query)
+
+
+def _strings() -> dict:
+    """Sentences the calendar's scripts show, translated here (no strings in the JS)."""
+    return {
+        "reason": _("Reason for cancelling"),
+        "notes": _("Notes"),
+        "tryInstead": _("Free instead:"),
+        "live": _("Live"),
+        "offline": _("Reconnecting…"),
+        "networkError": _("Could not reach the server; nothing was changed."),
+        "pickProfessional": _("Choose a professional from the list."),
+        "showCancelled": _("Show cancelled"),
+        "hideCancelled": _("Hide cancelled"),
+    }
 
 
 @staff_required
@@ -68,6 +84,7 @@ def calendar_page(request):
         "week_url": _url("week", local_day, shown or [loc.pk for loc in locations[:1]]),
         "location_urls": [(loc, _url(view, local_day, [loc.pk])) for loc in Location.objects.all()],
         "all_url": _url("day", local_day, []),
+        "calendar_strings": _strings(),
     }
     if view == "week":
         context["weeks"] = calendar.week_grid(locations, local_day, with_cancelled=True)

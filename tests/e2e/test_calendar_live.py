@@ -98,3 +98,22 @@ def test_a_change_on_a_second_daphne_process_reaches_a_browser_on_the_first(rece
     expect(rita.locator(f"#col-{room} .booking", has_text="18:00–18:45")).to_contain_text(
         "Ana Alves"
     )
+
+
+def test_a_booking_can_be_made_from_the_keyboard_alone(receptionist, site):
+    rita = receptionist("rita", day_path(site))
+    room = site["rooms"][2]
+    start = cell(rita, room, "08:00")
+    start.focus()
+    rita.keyboard.press("ArrowDown")
+    rita.keyboard.press("ArrowDown")
+    expect(cell(rita, room, "08:30")).to_be_focused()
+    rita.keyboard.press("Enter")
+    name = rita.locator("#new-booking [name=professional_name]")
+    expect(name).to_be_focused()
+    name.fill("Bruno Brito")
+    name.press("Enter")
+    expect(rita.locator(f"#col-{room} .booking", has_text="08:30–09:30")).to_contain_text(
+        "Bruno Brito"
+    )
+    expect(rita.locator("#new-booking")).to_be_hidden()

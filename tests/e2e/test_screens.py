@@ -41,3 +41,12 @@ def test_screenshots_of_day_week_menu_and_conflict(receptionist, site):
     drag(page, page.locator(f"#booking-{site['to_move']}"), cell(page, second_room, "11:15"))
     expect(page.locator("#toast .alt").first).to_be_visible()
     page.screenshot(path=SCREENS / "calendar-conflict.png")
+
+
+def test_screenshots_of_a_tablet_and_the_professionals_page(browser, receptionist, site):
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page = receptionist("sara", day_path(site, "future"), width=1024, height=768)
+    page.screenshot(path=SCREENS / "calendar-tablet.png")
+    page.goto(page.url.split("/calendar/")[0] + "/professionals/")
+    expect(page.get_by_role("link", name="Ana Alves")).to_be_visible()
+    page.screenshot(path=SCREENS / "professionals.png")
