@@ -28,7 +28,6 @@ class PriceAgreementAdmin(admin.ModelAdmin):
         "discount_percent",
     ]
     list_filter = ["location"]
-    autocomplete_fields = []
     search_fields = ["professional__name"]
 
 

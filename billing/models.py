@@ -191,6 +191,15 @@ class Payment(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.professional} {self.amount} {self.currency}"
 
+    def save(self, *args, **kwargs):
+        # Money received is history: a mistake is answered by a reversal, not an edit.
+        if not self._state.adding:
+            raise ValueError("A recorded payment cannot be changed; reverse it instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("A recorded payment cannot be deleted; reverse it instead.")
+
     @property
     def is_reversal(self) -> bool:
         return self.reverses_id is not None

@@ -180,3 +180,14 @@ def test_payments_only_settle_charges_in_their_own_currency(past, pro_a, pay, bo
     assert state(real) == ledger.PaymentState.UNPAID
     assert state(euro) == ledger.PaymentState.PAID
     assert Allocation.objects.count() == 1
+
+
+def test_a_recorded_payment_can_be_neither_edited_nor_deleted(pay, pro_a, location):
+    payment = pay(pro_a, "40.00")
+    payment.amount = Decimal("4.00")
+    with pytest.raises(ValueError, match="reverse it instead"):
+        payment.save()
+    with pytest.raises(ValueError, match="reverse it instead"):
+        payment.delete()
+    payment.refresh_from_db()
+    assert payment.amount == Decimal("40.00")
