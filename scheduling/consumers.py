@@ -18,8 +18,12 @@ import json
 from collections import OrderedDict
 from datetime import date
 
+from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
+from django.contrib.auth.signals import user_logged_out
+from django.dispatch import receiver
 
 from accounts import roles
 
@@ -42,6 +46,19 @@ def _load(booking_id: int) -> tuple[calendar.BookingCard, str] | None:
         return None
     card = calendar.card_for(booking)
     return card, calendar.render_booking(card)
+
+
+def user_group(user_id: int) -> str:
+    return f"calendar.user.{user_id}"
+
+
+@receiver(user_logged_out, dispatch_uid="calendar-close-streams-on-logout")
+def close_streams_on_logout(sender, request, user, **kwargs) -> None:
+    """A signed-out user's open calendar sockets close too (they were authenticated by the
+    session that just ended). Connected where the consumers are loaded: the ASGI app."""
+    layer = get_channel_layer()
+    if user is not None and layer is not None:
+        async_to_sync(layer.group_send)(user_group(user.pk), {"type": "session.ended"})
 
 
 async def rendered_booking(message: dict) -> tuple[calendar.BookingCard, str] | None:
@@ -67,9 +84,12 @@ class CalendarStreamConsumer(AsyncWebsocketConsumer):
         self.groups_joined: set[str] = set()
         self.location_ids: set[int] = set()
         self.first_day = self.last_day = None
-        if not await database_sync_to_async(self.may_connect)(self.scope.get("user")):
+        user = self.scope.get("user")
+        if not await database_sync_to_async(self.may_connect)(user):
             await self.close(code=4403)
             return
+        self.groups_joined.add(user_group(user.pk))
+        await self.channel_layer.group_add(user_group(user.pk), self.channel_name)
         await self.accept()
 
     async def disconnect(self, code):
@@ -97,6 +117,7 @@ class CalendarStreamConsumer(AsyncWebsocketConsumer):
             return
         allowed = await database_sync_to_async(self.visible_locations)(wanted)
         groups = {events.location_group(pk) for pk in allowed}
+        groups.add(user_group(self.scope["user"].pk))
         for group in self.groups_joined - groups:
             await self.channel_layer.group_discard(group, self.channel_name)
         for group in groups - self.groups_joined:
@@ -117,6 +138,9 @@ class CalendarStreamConsumer(AsyncWebsocketConsumer):
         update = self.update_for(message, await rendered_booking(message))
         if update is not None:
             await self.send_json(update)
+
+    async def session_ended(self, message: dict) -> None:
+        await self.close(code=4401)
 
     async def send_json(self, content: dict) -> None:
         await self.send(text_data=json.dumps(content))

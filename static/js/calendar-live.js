@@ -46,8 +46,9 @@ export function connect() {
   socket = new WebSocket(`${scheme}://${location.host}${root.dataset.wsPath}`);
   socket.addEventListener("open", () => { retryDelay = 500; subscribe(); });
   socket.addEventListener("message", onMessage);
-  socket.addEventListener("close", () => {
+  socket.addEventListener("close", (event) => {
     setState("offline");
+    if (event.code === 4401) { window.location.reload(); return; } // signed out elsewhere
     setTimeout(connect, retryDelay);
     retryDelay = Math.min(retryDelay * 2, 10000);
   });

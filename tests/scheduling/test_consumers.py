@@ -286,3 +286,19 @@ def test_an_idle_stream_on_redis_outlives_the_blocking_pop_timeout(
         await communicator.disconnect()
 
     async_to_sync(scenario)()
+
+
+def test_logging_out_closes_the_users_open_calendar_streams(staff, location, day):
+    client = Client()
+    client.force_login(staff)
+    cookie = f"sessionid={client.cookies[settings.SESSION_COOKIE_NAME].value}".encode()
+
+    async def scenario():
+        communicator = await open_stream(cookie, location, day)
+        await database_sync_to_async(client.logout)()
+        closed = await communicator.receive_output(timeout=5)
+        assert closed == {"type": "websocket.close", "code": 4401}
+        connected, _ = await stream(cookie).connect()
+        assert not connected
+
+    async_to_sync(scenario)()
