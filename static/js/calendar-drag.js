@@ -63,7 +63,6 @@ function startCreate(event, cell) {
 function startBookingDrag(event, booking, resizing) {
   const home = booking.parentElement;
   const original = { start: booking.style.getPropertyValue("--start"), len: booking.style.getPropertyValue("--len") };
-  const startCell = cellAt(event.clientX, event.clientY) || null;
   const slotHeight = booking.offsetHeight / (Number(original.len) / 15);
   const grabSlots = Math.floor((event.clientY - booking.getBoundingClientRect().top) / slotHeight);
   const startX = event.clientX, startY = event.clientY;
@@ -112,7 +111,6 @@ function startBookingDrag(event, booking, resizing) {
     if (!result.ok) putBack();
     settle(result, { onPick: (alt) => moveTo(booking.dataset.booking, alt) });
   };
-  void startCell;
   window.addEventListener("pointermove", onMove);
   window.addEventListener("pointerup", onUp);
 }

@@ -1,7 +1,6 @@
 // The booking menu: right-click, long-press, or the keyboard (Enter, Shift+F10, Menu key).
 import { bookingUrl, post, root, settle, strings } from "./calendar-api.js";
-import { book } from "./calendar-create.js";
-import { placeNear } from "./calendar-create.js";
+import { book, placeNear } from "./calendar-create.js";
 
 const menu = document.getElementById("booking-menu");
 const input = document.getElementById("menu-input");

@@ -1,8 +1,7 @@
 // The receptionist's calendar: wiring of keyboard, now line, drag and drop, menu, live stream.
-import { bookingUrl, calBody, hideToast, post, root, settle, strings } from "./calendar-api.js";
+import { calBody, hideToast, root, strings } from "./calendar-api.js";
 import { closeCreateForm, openCreateForm } from "./calendar-create.js";
-import { initDrag } from "./calendar-drag.js";
-import { defaultRange, moveTo } from "./calendar-drag.js";
+import { defaultRange, initDrag, moveTo } from "./calendar-drag.js";
 import { connect, subscribe } from "./calendar-live.js";
 import { closeMenu, initMenu } from "./calendar-menu.js";
 
@@ -101,4 +100,3 @@ rendered();
 connect();
 // The first screen opens at the current time when today is shown.
 root.querySelector(".now-line:not([hidden])")?.scrollIntoView({ block: "center", inline: "nearest" });
-void bookingUrl; void post; void settle;
