@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from scheduling.models import Booking
@@ -23,8 +24,6 @@ class IncomeRow:
 def bookings_in_month(year: int, month: int, **filters):
     """Bookings whose local start date (in their location's zone) falls in the month."""
     first_day, last_day = statements.month_bounds(year, month)
-    from datetime import timedelta
-
     window = Booking.objects.filter(
         starts_at__gte=statements.date_to_utc_bound(first_day - timedelta(days=1)),
         starts_at__lt=statements.date_to_utc_bound(last_day + timedelta(days=2)),

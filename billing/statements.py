@@ -6,7 +6,7 @@ from __future__ import annotations
 import calendar
 import mimetypes
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from urllib.parse import unquote
 
@@ -167,9 +167,8 @@ def build(professional, year: int, month: int, currency: str) -> StatementConten
     )
 
 
-def date_to_utc_bound(day: date):
-    from datetime import UTC, datetime, time
-
+def date_to_utc_bound(day: date) -> datetime:
+    """Midnight UTC at the start of `day`."""
     return datetime.combine(day, time(0), tzinfo=UTC)
 
 
