@@ -37,7 +37,7 @@ function onMessage(event) {
       localDay: message.local_day, html: message.html,
     });
   } else if (message.type === "booking.gone") {
-    if (calBody()?.dataset.view === "day") removeBooking(message.booking_id);
+    removeBooking(message.booking_id);
   }
 }
 

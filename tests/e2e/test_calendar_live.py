@@ -117,3 +117,16 @@ def test_a_booking_can_be_made_from_the_keyboard_alone(receptionist, site):
         "Bruno Brito"
     )
     expect(rita.locator("#new-booking")).to_be_hidden()
+
+
+def test_a_week_view_follows_changes_made_on_a_day_view(receptionist, site):
+    week = f"/calendar/?view=week&date={site['future']}&loc={site['location']}"
+    rita = receptionist("rita", week)
+    sara = receptionist("sara", day_path(site))
+    room = site["rooms"][1]
+    drag(sara, cell(sara, room, "08:00"), cell(sara, room, "08:15"))
+    form = sara.locator("#new-booking")
+    form.locator("[name=professional_name]").fill("Carla Costa")
+    form.locator("button[type=submit]").click()
+    expect(sara.locator(f"#col-{room} .booking", has_text="08:00–08:30")).to_be_visible()
+    expect(rita.locator("table.week .chip", has_text="08:00–08:30")).to_contain_text("Carla Costa")
