@@ -126,10 +126,14 @@ def receptionist(browser, site):
     """open_as("rita", path, base=0) → a logged-in page showing `path`."""
     contexts = []
 
-    def open_as(username: str, path: str, *, base: int = 0, width: int = 1400, height: int = 900):
+    def open_as(
+        username: str, path: str, *, base: int = 0, width: int = 1400, height: int = 900, now=None
+    ):
         context = browser.new_context(viewport={"width": width, "height": height})
         contexts.append(context)
         page = context.new_page()
+        if now is not None:  # the browser's clock starts there and runs on
+            page.clock.install(time=now)
         url = site["urls"][base]
         page.goto(f"{url}/admin/login/?next={quote(path)}")
         page.fill("#id_username", username)

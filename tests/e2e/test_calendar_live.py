@@ -130,3 +130,18 @@ def test_a_week_view_follows_changes_made_on_a_day_view(receptionist, site):
     form.locator("button[type=submit]").click()
     expect(sara.locator(f"#col-{room} .booking", has_text="08:00–08:30")).to_be_visible()
     expect(rita.locator("table.week .chip", has_text="08:00–08:30")).to_contain_text("Carla Costa")
+
+
+def test_the_now_line_marks_the_current_time_of_the_shown_day(receptionist, site):
+    from datetime import date, datetime, time
+    from zoneinfo import ZoneInfo
+
+    noon = datetime.combine(
+        date.fromisoformat(site["future"]), time(12, 5), ZoneInfo("Europe/Lisbon")
+    )
+    rita = receptionist("rita", day_path(site), now=noon)
+    line = rita.locator(".loc .now-line")
+    expect(line).to_be_visible()
+    top = line.bounding_box()["y"]
+    assert cell(rita, site["rooms"][0], "12:00").bounding_box()["y"] < top
+    assert top < cell(rita, site["rooms"][0], "12:15").bounding_box()["y"]
