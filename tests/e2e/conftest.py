@@ -107,6 +107,11 @@ def site():
             except subprocess.TimeoutExpired:
                 process.kill()
         log.close()
+        if env["DATABASE_URL"].startswith("sqlite:///"):
+            for suffix in ("", "-wal", "-shm"):
+                Path(env["DATABASE_URL"].removeprefix("sqlite:///") + suffix).unlink(
+                    missing_ok=True
+                )
 
 
 @pytest.fixture(scope="session")
