@@ -1,0 +1,271 @@
+"""Admin for reception: locations, rooms, features and bookings.
+
+Bookings are written only by the booking service: the form hands every add and edit to it
+(scheduling.forms), the status actions call it one booking at a time, and nothing can be
+deleted (cancel instead). Claims, history and idempotency keys are read-only."""
+
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .errors import BookingError
+from .forms import BookingAdminForm, client_ip, refusal_messages
+from .models import (
+    Booking,
+    BookingChange,
+    Feature,
+    IdempotencyKey,
+    Location,
+    OpeningHours,
+    Room,
+    SlotClaim,
+    Source,
+)
+
+
+def local_span(booking: Booking) -> str:
+    """ "Mon 03 Mar 2025 09:00–10:00 (-03)" in the booking's location zone."""
+    tz = booking.room.location.zone
+    start, end = booking.starts_at.astimezone(tz), booking.ends_at.astimezone(tz)
+    return f"{start:%a %d %b %Y %H:%M}–{end:%H:%M} ({start:%Z})"
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+    max_num = 7
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin):
+    list_display = ["name", "tz", "currency", "room_count", "address"]
+    search_fields = ["name", "address"]
+    list_filter = ["currency", "tz"]
+    inlines = [OpeningHoursInline]
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(room_total=Count("rooms"))
+
+    @admin.display(description=_("rooms"), ordering="room_total")
+    def room_count(self, location):
+        return location.room_total
+
+
+@admin.register(Feature)
+class FeatureAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):
+    list_display = ["name", "location", "price", "swatch", "feature_list", "active"]
+    list_filter = ["location", "active", "features"]
+    search_fields = ["name", "location__name", "features__name"]
+    list_select_related = ["location"]
+    filter_horizontal = ["features"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("features")
+
+    @admin.display(description=_("hourly price"), ordering="hourly_price")
+    def price(self, room):
+        return f"{room.hourly_price} {room.location.currency}"
+
+    @admin.display(description=_("colour"))
+    def swatch(self, room):
+        return format_html(
+            '<span style="display:inline-block;width:1.2em;height:1.2em;border-radius:3px;'
+            'vertical-align:middle;background:{}"></span> {}',
+            room.colour,
+            room.colour,
+        )
+
+    @admin.display(description=_("features"))
+    def feature_list(self, room):
+        return ", ".join(feature.name for feature in room.features.all())
+
+
+class BookingChangeInline(admin.TabularInline):
+    model = BookingChange
+    extra = 0
+    can_delete = False
+    fields = ["at", "action", "source", "by", "ip", "diff"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    form = BookingAdminForm
+    list_display = ["pk", "when", "room", "location", "professional", "status", "price_label"]
+    list_display_links = ["pk", "when"]
+    list_filter = ["status", "room__location", "source", "room", "professional"]
+    search_fields = ["=id", "professional__name", "room__name", "room__location__name", "notes"]
+    date_hierarchy = "starts_at"
+    list_select_related = ["room__location", "professional"]
+    list_per_page = 50
+    autocomplete_fields = ["professional"]
+    actions = ["mark_executed", "mark_no_show", "cancel"]
+    inlines = [BookingChangeInline]
+    add_fields = ["room", "professional", "day", "starts", "ends", "notes"]
+    change_fields = [
+        "professional",
+        "room",
+        "day",
+        "starts",
+        "ends",
+        "status",
+        "cancellation_reason",
+        "notes",
+        "price_label",
+        "source",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+    ]
+    change_readonly = [
+        "professional",
+        "price_label",
+        "source",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+    ]
+
+    def get_fields(self, request, obj=None):
+        return self.change_fields if obj else self.add_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.change_readonly if obj else []
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"request": request})
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The stock view wraps the request in a transaction; the booking service opens its
+        # own durable one and refuses to be nested, so the form's writes happen outside.
+        return self._changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        """The form already handed the change to the booking service."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("room__location", "professional")
+
+    @admin.display(description=_("when (local time)"), ordering="starts_at")
+    def when(self, booking):
+        return local_span(booking)
+
+    @admin.display(description=_("location"), ordering="room__location__name")
+    def location(self, booking):
+        return booking.room.location.name
+
+    @admin.display(description=_("price"), ordering="price")
+    def price_label(self, booking):
+        return f"{booking.price} {booking.currency}"
+
+    def _apply(self, request, queryset, service, done_message):
+        done = 0
+        for booking in queryset.order_by("starts_at"):
+            try:
+                service(booking, by=request.user, source=Source.ADMIN, ip=client_ip(request))
+            except BookingError as error:
+                self.message_user(
+                    request,
+                    _("#%(pk)s %(when)s: %(reason)s")
+                    % {
+                        "pk": booking.pk,
+                        "when": local_span(booking),
+                        "reason": " ".join(refusal_messages(error)),
+                    },
+                    messages.WARNING,
+                )
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done) % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Mark selected bookings executed"))
+    def mark_executed(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            services.mark_executed,
+            lambda n: ngettext(
+                "%(count)d booking marked executed.", "%(count)d bookings marked executed.", n
+            ),
+        )
+
+    @admin.action(description=_("Mark selected bookings no-show"))
+    def mark_no_show(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            services.mark_no_show,
+            lambda n: ngettext(
+                "%(count)d booking marked no-show.", "%(count)d bookings marked no-show.", n
+            ),
+        )
+
+    @admin.action(description=_("Cancel selected bookings"))
+    def cancel(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            services.cancel,
+            lambda n: ngettext("%(count)d booking cancelled.", "%(count)d bookings cancelled.", n),
+        )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """History and guard rows: written by the booking service only."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BookingChange)
+class BookingChangeAdmin(ReadOnlyAdmin):
+    list_display = ["at", "booking", "action", "source", "by", "ip"]
+    list_filter = ["action", "source"]
+    search_fields = ["=booking__id", "by__username", "booking__professional__name"]
+    date_hierarchy = "at"
+    list_select_related = ["booking__room__location", "by"]
+
+
+@admin.register(SlotClaim)
+class SlotClaimAdmin(ReadOnlyAdmin):
+    list_display = ["slot_start", "booking", "room", "professional"]
+    list_filter = ["room__location"]
+    search_fields = ["=booking__id", "professional__name", "room__name"]
+    list_select_related = ["booking__room__location", "room__location", "professional"]
+    show_full_result_count = False
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "user", "key", "booking", "status_code"]
+    search_fields = ["key", "user__username", "=booking__id"]
+    list_select_related = ["user", "booking__room__location"]

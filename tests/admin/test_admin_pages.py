@@ -1,0 +1,111 @@
+"""Every admin page a receptionist uses opens, with real rows in the lists."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from accounts.models import ApiToken
+from scheduling.models import Booking
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def some_rows(book, room, other_room, pro_a, pro_b, at, day, reception):
+    book(room, pro_a, at("09:00"), at("10:00"))
+    book(other_room, pro_b, at("09:00"), at("10:30"), notes="First session")
+    ApiToken.issue(reception, "Reports")
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def test_staff_can_open_every_changelist_and_add_page(admin_browser, some_rows):
+    for model, model_admin in admin.site._registry.items():
+        response = admin_browser.get(admin_url(model, "changelist"))
+        assert response.status_code == 200, model
+        if model_admin.has_add_permission(response.wsgi_request):
+            assert admin_browser.get(admin_url(model, "add")).status_code == 200, model
+
+
+def test_staff_can_open_every_change_page_of_the_booking_models(admin_browser, some_rows):
+    from scheduling.models import BookingChange, Location, Room, SlotClaim
+
+    for model in (Booking, BookingChange, SlotClaim, Location, Room, ApiToken):
+        row = model.objects.first()
+        assert admin_browser.get(admin_url(model, "change", row.pk)).status_code == 200, model
+
+
+def test_booking_list_shows_local_time_status_professional_and_room(
+    admin_browser, book, room, pro_a, at
+):
+    book(room, pro_a, at("09:00"), at("10:15"))
+
+    page = admin_browser.get(admin_url(Booking, "changelist")).content.decode()
+
+    # Lisbon local time, not UTC, whatever the season.
+    assert "09:00–10:15" in page
+    assert "Ana Alves" in page and "Sala 1" in page and "Booked" in page
+
+
+def test_booking_list_can_be_searched_by_professional_and_drilled_down_by_date(
+    admin_browser, book, room, other_room, pro_a, pro_b, at, day
+):
+    next_day = day + timedelta(days=1)
+    book(room, pro_a, at("09:00"), at("10:00"))
+    book(other_room, pro_b, at("09:00"), at("10:00"))
+    book(room, pro_a, at("09:00", on=next_day), at("10:00", on=next_day))
+
+    found = admin_browser.get(admin_url(Booking, "changelist"), {"q": "Bruno"})
+    by_day = admin_browser.get(
+        admin_url(Booking, "changelist"),
+        {"starts_at__year": day.year, "starts_at__month": day.month, "starts_at__day": day.day},
+    )
+
+    assert [b.professional.name for b in found.context["cl"].result_list] == ["Bruno Brito"]
+    # date_hierarchy drills down by UTC date; 09:00 in Lisbon is the same date in UTC.
+    assert len(by_day.context["cl"].result_list) == 2
+
+
+def test_bookings_cannot_be_deleted_in_the_admin(admin_browser, book, room, pro_a, at):
+    booking = book(room, pro_a, at("09:00"), at("10:00"))
+
+    changelist = admin_browser.get(admin_url(Booking, "changelist"))
+    delete_page = admin_browser.get(admin_url(Booking, "delete", booking.pk))
+    change_page = admin_browser.get(admin_url(Booking, "change", booking.pk)).content.decode()
+
+    actions = [name for name, _label in changelist.context["action_form"].fields["action"].choices]
+    assert "delete_selected" not in actions
+    assert {"mark_executed", "mark_no_show", "cancel"} <= set(actions)
+    assert delete_page.status_code == 403
+    assert admin_url(Booking, "delete", booking.pk) not in change_page
+    assert Booking.objects.filter(pk=booking.pk).exists()
+
+
+def test_a_new_api_token_is_shown_once_and_only_its_hash_is_stored(admin_browser, reception):
+    response = admin_browser.post(
+        admin_url(ApiToken, "add"), {"user": reception.pk, "name": "Zapier"}, follow=True
+    )
+
+    token = ApiToken.objects.get(name="Zapier")
+    shown = [str(m) for m in response.context["messages"]]
+    raw = shown[0].rsplit(" ", 1)[-1]
+    assert raw.startswith("itg_") and raw not in (token.digest, token.prefix)
+    assert token.prefix == raw[:10]
+    again = admin_browser.get(admin_url(ApiToken, "change", token.pk)).content.decode()
+    assert raw not in again
+
+
+def test_the_revoke_action_revokes_only_the_selected_tokens(admin_browser, reception):
+    kept, _raw = ApiToken.issue(reception, "Keep")
+    leaked, _raw = ApiToken.issue(reception, "Leaked")
+
+    admin_browser.post(
+        admin_url(ApiToken, "changelist"),
+        {"action": "revoke", "_selected_action": [leaked.pk]},
+    )
+
+    assert ApiToken.objects.usable().get() == kept
