@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Run Integra, or its tests, on a fresh machine that has nothing but Python 3.11.
+
+    python3 dev.py run            migrate, load demo data, serve on http://127.0.0.1:8000
+                                  (PORT=8001 python3 dev.py run for another port)
+    python3 dev.py test [ARGS]    the whole test suite (pytest ARGS); exit code is pytest's
+    python3 dev.py setup          only the tools and the locked environment
+
+The first run makes .tools/ (a virtualenv holding a pinned uv) and .venv/ (the project's
+dependencies, exactly as uv.lock says). Only the standard library is used here."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+TOOLS = ROOT / ".tools"
+UV_VERSION = "0.13.9"
+UV = TOOLS / "bin" / "uv"
+PYTHON = ROOT / ".venv" / "bin" / "python"
+HOST = "127.0.0.1"
+PORT = int(os.environ.get("PORT", "8000"))
+
+
+def say(text: str) -> None:
+    print(f"\n==> {text}", flush=True)
+
+
+def run(*command, env: dict | None = None, check: bool = True) -> int:
+    result = subprocess.run([str(part) for part in command], cwd=ROOT, env=env)
+    if check and result.returncode:
+        sys.exit(f"dev.py: {' '.join(map(str, command))} failed ({result.returncode})")
+    return result.returncode
+
+
+def installed_uv_version() -> str:
+    if not UV.exists():
+        return ""
+    result = subprocess.run([str(UV), "--version"], capture_output=True, text=True)
+    parts = result.stdout.split()
+    return parts[1] if len(parts) > 1 else ""
+
+
+def ensure_tools() -> None:
+    """A virtualenv under .tools/ with uv pinned, so nothing is installed system-wide."""
+    if installed_uv_version() == UV_VERSION:
+        return
+    say(f"Installing uv {UV_VERSION} into .tools/")
+    if not (TOOLS / "bin" / "pip").exists():
+        try:
+            venv.EnvBuilder(with_pip=True, clear=True).create(TOOLS)
+        except (subprocess.CalledProcessError, OSError) as error:
+            sys.exit(
+                f"dev.py: could not create a virtualenv ({error}).\n"
+                "On Debian/Ubuntu install it with: apt-get install python3-venv"
+            )
+    pip = TOOLS / "bin" / "pip"
+    run(pip, "install", "--quiet", "--disable-pip-version-check", f"uv=={UV_VERSION}")
+
+
+def ensure_environment() -> None:
+    """.venv exactly as uv.lock says; --locked fails when the lock is stale."""
+    ensure_tools()
+    say("Syncing .venv with uv.lock")
+    env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
+    env.pop("VIRTUAL_ENV", None)
+    run(UV, "sync", "--locked", "--python", sys.executable, env=env)
+
+
+def django_env(**extra: str) -> dict:
+    return {**os.environ, "DJANGO_SETTINGS_MODULE": "integra.settings", **extra}
+
+
+def manage(*args, env: dict) -> None:
+    run(PYTHON, "manage.py", *args, env=env)
+
+
+def command_run() -> int:
+    ensure_environment()
+    env = django_env(DEBUG=os.environ.get("DEBUG", "1"))
+    say("Migrating the database")
+    manage("migrate", "--no-input", "-v", "1", env=env)
+    say("Loading demo data (skipped when there is data already)")
+    manage("seed_demo", env=env)
+    say("Collecting static files")
+    manage("collectstatic", "--no-input", "-v", "0", env=env)
+    base = f"http://{HOST}:{PORT}"
+    print(
+        f"\nIntegra is starting on {base}/\n"
+        f"  backoffice (Django admin): {base}/admin/\n"
+        f"  calendar:                  {base}/calendar/\n"
+        f"  API docs:                  {base}/api/docs\n"
+        "  logins: reception / integra-demo (staff), ana / integra-demo (professional)\n"
+        "Press Ctrl+C to stop.\n",
+        flush=True,
+    )
+    daphne = ROOT / ".venv" / "bin" / "daphne"
+    try:
+        return run(daphne, "-b", HOST, "-p", PORT, "integra.asgi:application", env=env, check=False)
+    except KeyboardInterrupt:
+        return 0
+
+
+def has_browser_tests() -> bool:
+    return any((ROOT / "tests" / "e2e").glob("test_*.py"))
+
+
+def ensure_chromium() -> None:
+    """Browser tests drive Debian's Chromium; install it when we may (root with apt)."""
+    if not has_browser_tests() or Path("/usr/bin/chromium").exists():
+        return
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        print("dev.py: /usr/bin/chromium is missing; browser tests will not run.", flush=True)
+        return
+    say("Installing Chromium for the browser tests (apt-get)")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium"]
+    if run("apt-get", "update", "-q", env=env, check=False) or run(*install, env=env, check=False):
+        print("dev.py: could not install chromium; browser tests will not run.", flush=True)
+
+
+def command_test(pytest_args: list[str]) -> int:
+    ensure_environment()
+    ensure_chromium()
+    say("Running the test suite: pytest " + " ".join(pytest_args))
+    return run(PYTHON, "-m", "pytest", *pytest_args, env=django_env(), check=False)
+
+
+def main(argv: list[str]) -> int:
+    if sys.version_info[:2] != (3, 11):
+        print(f"dev.py: Integra runs on Python 3.11; this is {sys.version.split()[0]}.")
+    command, *rest = argv or ["help"]
+    if command == "run":
+        return command_run()
+    if command == "test":
+        return command_test(rest)
+    if command == "setup":
+        ensure_environment()
+        return 0
+    print(__doc__)
+    return 0 if command in {"help", "-h", "--help"} else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
