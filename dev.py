@@ -99,11 +99,10 @@ def command_run() -> int:
         "Press Ctrl+C to stop.\n",
         flush=True,
     )
-    daphne = ROOT / ".venv" / "bin" / "daphne"
-    try:
-        return run(daphne, "-b", HOST, "-p", PORT, "integra.asgi:application", env=env, check=False)
-    except KeyboardInterrupt:
-        return 0
+    daphne = str(ROOT / ".venv" / "bin" / "daphne")
+    # Become daphne, so Ctrl+C and a supervisor's SIGTERM reach the server itself.
+    os.chdir(ROOT)
+    os.execve(daphne, [daphne, "-b", HOST, "-p", str(PORT), "integra.asgi:application"], env)
 
 
 def has_browser_tests() -> bool:

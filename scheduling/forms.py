@@ -50,19 +50,19 @@ def refusal_messages(error: BookingError) -> list[str]:
 class BookingAdminForm(forms.ModelForm):
     """Day and times are typed in the location's local time, as on the calendar."""
 
-    day = forms.DateField(label=gettext_lazy("day"), widget=widgets.AdminDateWidget)
+    day = forms.DateField(label=gettext_lazy("Day"), widget=widgets.AdminDateWidget)
     starts = forms.TimeField(
-        label=gettext_lazy("from"),
+        label=gettext_lazy("From"),
         widget=forms.TimeInput(format="%H:%M", attrs={"size": 6}),
         help_text=gettext_lazy("Local time of the room's location, on the quarter hour."),
     )
     ends = forms.TimeField(
-        label=gettext_lazy("to"),
+        label=gettext_lazy("To"),
         widget=forms.TimeInput(format="%H:%M", attrs={"size": 6}),
         help_text=gettext_lazy("00:00 means midnight at the end of the day."),
     )
     cancellation_reason = forms.CharField(
-        label=gettext_lazy("cancellation reason"), max_length=300, required=False
+        label=gettext_lazy("Cancellation reason"), max_length=300, required=False
     )
 
     # Set by BookingAdmin.get_form: who is making the change and from where.
