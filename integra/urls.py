@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from integra.api import api, api_docs
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("calendar/", include("scheduling.urls")),
     path("professionals/", include("professionals.urls")),
     path("billing/", include("billing.urls")),
+    path("api/v1/", api.urls),
+    path("api/docs", api_docs, name="api-docs"),
 ]

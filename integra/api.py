@@ -1,0 +1,111 @@
+"""The REST API under /api/v1/: one NinjaAPI, two ways in, errors as problem details.
+
+Ways in
+- A personal API token, `Authorization: Bearer itg_…`, read from that header only (never a
+  cookie, so a browser cannot be tricked into sending it).
+- The Django session cookie, for pages of our own; CSRF stays on for it, so a cookie alone
+  cannot write.
+
+Authorisation is not here: handlers fetch through permission-scoped helpers
+(`scheduling.access`, `professionals.access`) and the booking service decides the rest."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from accounts.api import router as tokens_router
+from accounts.models import TOKEN_PREFIX, ApiToken, hash_token
+from professionals.api import router as professionals_router
+from scheduling.api import (
+    availability_router,
+    bookings_router,
+    busy_router,
+    locations_router,
+    rooms_router,
+)
+from scheduling.errors import BookingError
+
+from . import problems
+
+# A token's last use is written at most this often, not on every request.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+class ApiTokenAuth(HttpBearer):
+    """`Authorization: Bearer itg_…`. A token that is unknown, revoked or whose user is
+    inactive is refused outright (401), without falling back to the session."""
+
+    def authenticate(self, request, token: str):
+        row = None
+        if token.startswith(TOKEN_PREFIX):
+            row = ApiToken.objects.usable().select_related("user").filter(digest=hash_token(token))
+            row = row.first()
+        if row is None:
+            raise AuthenticationError(message=_("This API token is unknown or has been revoked."))
+        now = timezone.now()
+        ApiToken.objects.filter(pk=row.pk).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_PRECISION)
+        ).update(last_used_at=now)
+        request.user = row.user
+        return row.user
+
+
+class SessionAuth(APIKeyCookie):
+    """The signed-in Django session, with ninja's CSRF check for unsafe methods. Anonymous
+    requests are not CSRF-checked (there is nothing to protect), so they get a plain 401."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+    def authenticate(self, request, key):
+        return request.user if request.user.is_authenticated else None
+
+
+api = NinjaAPI(
+    title="Integra API",
+    version="1",
+    description=(
+        "Rooms, professionals, bookings and free time of the clinic. Errors are "
+        "application/problem+json (RFC 9457). Authenticate with a personal API token "
+        "(`Authorization: Bearer itg_…`) or a signed-in session with its CSRF token."
+    ),
+    urls_namespace="api",
+    auth=[ApiTokenAuth(), SessionAuth()],
+    docs_url=None,
+)
+
+api.add_exception_handler(NinjaValidationError, problems.invalid_input)
+api.add_exception_handler(DjangoValidationError, problems.invalid_model)
+api.add_exception_handler(BookingError, problems.booking_refused)
+api.add_exception_handler(HttpError, problems.http_error)
+api.add_exception_handler(Http404, problems.not_found)
+api.add_exception_handler(RequestDataTooBig, problems.too_large)
+
+api.add_router("/locations", locations_router)
+api.add_router("/rooms", rooms_router)
+api.add_router("/professionals", professionals_router)
+api.add_router("/bookings", bookings_router)
+api.add_router("/busy", busy_router)
+api.add_router("/availability", availability_router)
+api.add_router("/tokens", tokens_router)
+
+
+def api_docs(request):
+    """The API reference, rendered in the browser by Stoplight Elements (vendored)."""
+    return render(request, "api_docs.html", {"openapi_url": reverse("api:openapi-json")})

@@ -1,0 +1,342 @@
+"""API handlers for locations, rooms, bookings, busy blocks and free time.
+
+Each handler parses (schemas), fetches through `scheduling.access` (404 for what the user
+may not see), calls one service or query, and renders. Every booking write goes through
+`scheduling.services` with source=API, the user and their IP address."""
+
+import hashlib
+import json
+
+from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Header, Path, Query, Router, Status
+from ninja.errors import AuthorizationError
+
+from accounts import roles
+from professionals.access import professional_for
+
+from . import access, availability, services
+from .errors import InvalidBooking
+from .models import BookingChange, Feature, Location, OpeningHours, Room, Source
+from .schemas import (
+    MAX_ID,
+    AvailabilityQuery,
+    BookingDetailOut,
+    BookingFilters,
+    BookingIn,
+    BookingOut,
+    BusyFilters,
+    BusyOut,
+    CancelIn,
+    FreeWindowOut,
+    LocationIn,
+    LocationOut,
+    LocationPatch,
+    MoveIn,
+    NotesIn,
+    RoomIn,
+    RoomOut,
+    RoomPatch,
+)
+
+locations_router = Router(tags=["locations"])
+rooms_router = Router(tags=["rooms"])
+bookings_router = Router(tags=["bookings"])
+busy_router = Router(tags=["bookings"])
+availability_router = Router(tags=["availability"])
+
+BookingId = Path(..., ge=1, le=MAX_ID)
+PlaceId = Path(..., ge=1, le=MAX_ID)
+
+
+def staff_only(user) -> None:
+    if not roles.is_staff(user):
+        raise AuthorizationError(message=_("Only staff may do this."))
+
+
+def _audit(request) -> dict:
+    return {"by": request.auth, "source": Source.API, "ip": request.META.get("REMOTE_ADDR") or None}
+
+
+# ---------------------------------------------------------------- locations
+
+
+def _save_location(location: Location, values: dict) -> Location:
+    """Validate and save a location and, when given, replace its opening hours."""
+    hours = values.pop("opening_hours", None)
+    with transaction.atomic():
+        for field, value in values.items():
+            setattr(location, field, value)
+        location.full_clean()
+        location.save()
+        if hours is not None:
+            location.opening_hours.all().delete()
+            for row in hours:
+                opening = OpeningHours(location=location, **row)
+                opening.full_clean()
+                opening.save()
+    return location
+
+
+@locations_router.get("", response=list[LocationOut])
+def list_locations(request):
+    return Location.objects.prefetch_related("opening_hours")
+
+
+@locations_router.get("/{location_id}", response=LocationOut)
+def get_location(request, location_id: int = PlaceId):
+    return access.location_for(request.auth, location_id)
+
+
+@locations_router.post("", response={201: LocationOut})
+def create_location(request, payload: LocationIn):
+    staff_only(request.auth)
+    location = _save_location(Location(), payload.dict())
+    return Status(201, access.location_for(request.auth, location.pk))
+
+
+@locations_router.patch("/{location_id}", response=LocationOut)
+def update_location(request, payload: LocationPatch, location_id: int = PlaceId):
+    staff_only(request.auth)
+    location = access.location_for(request.auth, location_id)
+    _save_location(location, payload.dict(exclude_unset=True))
+    return access.location_for(request.auth, location_id)
+
+
+# ---------------------------------------------------------------- rooms
+
+
+def _save_room(room: Room, values: dict) -> Room:
+    """Validate and save a room; features are named, and made when new."""
+    names = values.pop("features", None)
+    with transaction.atomic():
+        for field, value in values.items():
+            setattr(room, field, value)
+        room.full_clean()
+        room.save()
+        if names is not None:
+            features = []
+            for name in dict.fromkeys(n.strip() for n in names):
+                feature = Feature.objects.filter(name__iexact=name).first()
+                features.append(feature or Feature.objects.create(name=name))
+            room.features.set(features)
+    return room
+
+
+@rooms_router.get("", response=list[RoomOut])
+def list_rooms(request, location: int | None = Query(None, ge=1, le=MAX_ID)):
+    rooms = Room.objects.select_related("location").prefetch_related("features")
+    if location is not None:
+        rooms = rooms.filter(location_id=location)
+    return rooms
+
+
+@rooms_router.get("/{room_id}", response=RoomOut)
+def get_room(request, room_id: int = PlaceId):
+    return access.room_for(request.auth, room_id)
+
+
+@rooms_router.post("", response={201: RoomOut})
+def create_room(request, payload: RoomIn):
+    staff_only(request.auth)
+    values = payload.dict()
+    values["location"] = access.location_for(request.auth, values.pop("location_id"))
+    room = _save_room(Room(), values)
+    return Status(201, access.room_for(request.auth, room.pk))
+
+
+@rooms_router.patch("/{room_id}", response=RoomOut)
+def update_room(request, payload: RoomPatch, room_id: int = PlaceId):
+    staff_only(request.auth)
+    _save_room(access.room_for(request.auth, room_id), payload.dict(exclude_unset=True))
+    return access.room_for(request.auth, room_id)
+
+
+# ---------------------------------------------------------------- bookings
+
+
+def _professional_to_book(user, professional_id: int | None):
+    """Staff book for anyone they name; a professional only for themselves."""
+    if roles.is_staff(user):
+        if professional_id is None:
+            raise InvalidBooking(
+                _("Say which professional the booking is for (professional_id)."),
+                field="professional_id",
+            )
+        return professional_for(user, professional_id)
+    own = roles.professional_of(user)
+    if own is None:
+        raise AuthorizationError(message=_("Only staff and professionals may book rooms."))
+    if professional_id not in (None, own.pk):
+        raise AuthorizationError(message=_("You can book only for yourself."))
+    return own
+
+
+def _check_allow_past(user, allow_past: bool) -> None:
+    if allow_past and not roles.is_staff(user):
+        raise AuthorizationError(message=_("Only staff may book or move into the past."))
+
+
+def _fingerprint(request) -> str:
+    """Method, path and the body with its keys sorted: the same request, however spelled."""
+    body = json.dumps(json.loads(request.body or b"null"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(f"{request.method}\n{request.path}\n{body}".encode()).hexdigest()
+
+
+@bookings_router.get("", response=list[BookingOut])
+def list_bookings(request, filters: Query[BookingFilters]):
+    """Staff: every booking. A professional: their own (others' are in /busy)."""
+    bookings = access.bookings_visible_to(request.auth)
+    if filters.from_ is not None:
+        bookings = bookings.filter(ends_at__gt=filters.from_)
+    if filters.to is not None:
+        bookings = bookings.filter(starts_at__lt=filters.to)
+    if filters.location:
+        bookings = bookings.filter(room__location_id__in=filters.location)
+    if filters.room:
+        bookings = bookings.filter(room_id__in=filters.room)
+    if filters.professional:
+        bookings = bookings.filter(professional_id__in=filters.professional)
+    if filters.status:
+        bookings = bookings.filter(status__in=filters.status)
+    return bookings[filters.offset : filters.offset + filters.limit]
+
+
+@bookings_router.get("/{booking_id}", response=BookingDetailOut)
+def get_booking(request, booking_id: int = BookingId):
+    booking = access.booking_for(request.auth, booking_id)
+    history = Prefetch("changes", queryset=BookingChange.objects.select_related("by"))
+    prefetch_related_objects([booking], history)
+    return booking
+
+
+@bookings_router.post("", response={201: BookingOut})
+def create_booking(
+    request,
+    payload: BookingIn,
+    response: HttpResponse,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=200),
+):
+    """Book a room. With an Idempotency-Key, a retry returns the first booking (header
+    `Idempotent-Replayed: true`); the same key with a different body is refused."""
+    user = request.auth
+    professional = _professional_to_book(user, payload.professional_id)
+    _check_allow_past(user, payload.allow_past)
+    booking = services.book(
+        room=access.room_for(user, payload.room_id),
+        professional=professional,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        notes=payload.notes,
+        allow_past=payload.allow_past,
+        idempotency_key=idempotency_key or None,
+        fingerprint=_fingerprint(request) if idempotency_key else "",
+        **_audit(request),
+    )
+    if booking.replayed:
+        response["Idempotent-Replayed"] = "true"
+    return Status(201, booking)
+
+
+def _move(request, booking_id: int, payload: MoveIn):
+    user = request.auth
+    booking = access.booking_for(user, booking_id)
+    _check_allow_past(user, payload.allow_past)
+    room = access.room_for(user, payload.room_id) if payload.room_id else None
+    return services.move(
+        booking,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        room=room,
+        allow_past=payload.allow_past,
+        **_audit(request),
+    )
+
+
+@bookings_router.patch("/{booking_id}", response=BookingOut)
+def update_booking(request, payload: MoveIn, booking_id: int = BookingId):
+    """Move and/or resize (the same as POST …/move)."""
+    return _move(request, booking_id, payload)
+
+
+@bookings_router.post("/{booking_id}/move", response=BookingOut)
+def move_booking(request, payload: MoveIn, booking_id: int = BookingId):
+    """Move to another time and/or room, or change the length."""
+    return _move(request, booking_id, payload)
+
+
+@bookings_router.post("/{booking_id}/cancel", response=BookingOut)
+def cancel_booking(request, payload: CancelIn, booking_id: int = BookingId):
+    booking = access.booking_for(request.auth, booking_id)
+    return services.cancel(booking, reason=payload.reason, **_audit(request))
+
+
+@bookings_router.post("/{booking_id}/execute", response=BookingOut)
+def execute_booking(request, booking_id: int = BookingId):
+    """Staff: the session happened."""
+    booking = access.booking_for(request.auth, booking_id)
+    staff_only(request.auth)
+    return services.mark_executed(booking, **_audit(request))
+
+
+@bookings_router.post("/{booking_id}/no-show", response=BookingOut)
+def no_show_booking(request, booking_id: int = BookingId):
+    """Staff: the professional did not come."""
+    booking = access.booking_for(request.auth, booking_id)
+    staff_only(request.auth)
+    return services.mark_no_show(booking, **_audit(request))
+
+
+@bookings_router.post("/{booking_id}/restore", response=BookingOut)
+def restore_booking(request, booking_id: int = BookingId):
+    """Staff: undo an execution, a no-show or a cancellation."""
+    booking = access.booking_for(request.auth, booking_id)
+    staff_only(request.auth)
+    return services.restore(booking, **_audit(request))
+
+
+@bookings_router.put("/{booking_id}/notes", response=BookingOut)
+def update_notes(request, payload: NotesIn, booking_id: int = BookingId):
+    booking = access.booking_for(request.auth, booking_id)
+    return services.update_notes(booking, notes=payload.notes, **_audit(request))
+
+
+# ---------------------------------------------------------------- busy and free time
+
+
+@busy_router.get("", response=list[BusyOut])
+def list_busy(request, filters: Query[BusyFilters]):
+    """When rooms are taken, by anyone, without saying by whom."""
+    busy = access.busy_bookings().overlapping(filters.from_, filters.to)
+    if filters.location:
+        busy = busy.filter(room__location_id__in=filters.location)
+    if filters.room:
+        busy = busy.filter(room_id__in=filters.room)
+    return busy
+
+
+@availability_router.get("", response=list[FreeWindowOut])
+def free_time(request, query: Query[AvailabilityQuery]):
+    """Free windows of `minutes` on the 15-minute grid, from now on, in UTC and local time.
+    For a professional, only windows in which they are free themselves."""
+    user = request.auth
+    professional_id = query.professional
+    if not roles.is_staff(user):
+        own = roles.professional_of(user)
+        if professional_id not in (None, getattr(own, "pk", None)):
+            raise AuthorizationError(message=_("You can search only your own free time."))
+        professional_id = getattr(own, "pk", None)
+    windows = availability.free_windows(
+        first_day=query.from_,
+        last_day=query.to,
+        minutes=query.minutes,
+        rooms=query.room,
+        locations=query.location,
+        features=query.feature,
+        professional_id=professional_id,
+        not_before=timezone.now(),
+    )
+    return windows[: query.limit]
