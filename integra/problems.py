@@ -90,14 +90,14 @@ _SENTENCES = {
 }
 
 
-def _field_of(error: dict) -> str:
-    """`body.payload.starts_at` → `starts_at`; query parameters keep their own name."""
+def _field_of(error: dict) -> str | None:
+    """`body.payload.starts_at` → `starts_at`; None when the whole request is at fault."""
     loc = [str(part) for part in error.get("loc", ())]
     if loc and loc[0] in {"body", "query", "path", "header", "cookie", "form"}:
         loc = loc[1:]
-    if len(loc) > 1 and loc[0] in {"payload", "filters", "query"}:
+    if loc and loc[0] in {"payload", "filters", "query"}:
         loc = loc[1:]
-    return ".".join(loc) or "body"
+    return ".".join(loc) or None
 
 
 def _sentence(error: dict) -> str:
@@ -107,8 +107,10 @@ def _sentence(error: dict) -> str:
 
 def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = [{"field": _field_of(e), "message": _sentence(e)} for e in exc.errors]
-    first = errors[0] if errors else {"field": "body", "message": ""}
-    detail = _("%(field)s: %(message)s") % first
+    first = errors[0] if errors else {"field": None, "message": _("The request is invalid.")}
+    detail = first["message"]
+    if first["field"]:
+        detail = _("%(field)s: %(message)s") % first
     if len(errors) > 1:
         detail += " " + _("(and %(count)d more problems)") % {"count": len(errors) - 1}
     return problem(422, "invalid_input", _("Invalid input"), detail, errors=errors)
