@@ -5,6 +5,7 @@ Bookings are written only by the booking service: the form hands every add and e
 deleted (cancel instead). Claims, history and idempotency keys are read-only."""
 
 from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -90,6 +91,21 @@ class RoomAdmin(admin.ModelAdmin):
         return ", ".join(feature.name for feature in room.features.all())
 
 
+class UpcomingFilter(admin.SimpleListFilter):
+    title = _("when")
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [("upcoming", _("Upcoming")), ("past", _("Started or over"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "upcoming":
+            return queryset.filter(starts_at__gte=timezone.now())
+        if self.value() == "past":
+            return queryset.filter(starts_at__lt=timezone.now())
+        return queryset
+
+
 class BookingChangeInline(admin.TabularInline):
     model = BookingChange
     extra = 0
@@ -109,7 +125,7 @@ class BookingAdmin(admin.ModelAdmin):
     form = BookingAdminForm
     list_display = ["pk", "when", "room", "location", "professional", "status", "price_label"]
     list_display_links = ["pk", "when"]
-    list_filter = ["status", "room__location", "source", "room", "professional"]
+    list_filter = [UpcomingFilter, "status", "room__location", "source", "room", "professional"]
     search_fields = ["=id", "professional__name", "room__name", "room__location__name", "notes"]
     date_hierarchy = "starts_at"
     list_select_related = ["room__location", "professional"]

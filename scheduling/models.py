@@ -238,7 +238,9 @@ class Booking(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.room} {self.starts_at:%Y-%m-%d %H:%M}"
+        # Shown to people (admin titles, breadcrumbs): the location's local time.
+        local_start = self.starts_at.astimezone(self.room.location.zone)
+        return f"#{self.pk} {self.room} {local_start:%Y-%m-%d %H:%M}"
 
     @property
     def is_active(self) -> bool:

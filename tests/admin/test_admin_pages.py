@@ -109,3 +109,18 @@ def test_the_revoke_action_revokes_only_the_selected_tokens(admin_browser, recep
     )
 
     assert ApiToken.objects.usable().get() == kept
+
+
+def test_the_booking_list_separates_upcoming_from_past_bookings(
+    admin_browser, book, room, pro_a, at, day
+):
+    past_day = day - timedelta(days=21)
+    past = book(room, pro_a, at("09:00", on=past_day), at("10:00", on=past_day), allow_past=True)
+    upcoming = book(room, pro_a, at("09:00"), at("10:00"))
+
+    def listed(when):
+        response = admin_browser.get(admin_url(Booking, "changelist"), {"when": when})
+        return list(response.context["cl"].result_list)
+
+    assert listed("upcoming") == [upcoming]
+    assert listed("past") == [past]
