@@ -1,0 +1,174 @@
+"""Locations, rooms, professionals, busy blocks and free time over the API."""
+
+from datetime import UTC
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from professionals.models import Professional
+from scheduling.models import Location, Room
+from tests.factories import LocationFactory, RoomFactory
+
+from .conftest import problem_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_staff_create_and_update_a_location_with_its_opening_hours(as_staff):
+    created = as_staff.post(
+        "/locations",
+        {
+            "name": "Porto",
+            "tz": "Europe/Lisbon",
+            "currency": "EUR",
+            "opening_hours": [{"weekday": 0, "opens": "08:00", "closes": "00:00"}],
+        },
+    )
+    assert created.status_code == 201, created.content
+    location = Location.objects.get(name="Porto")
+    assert created.json()["opening_hours"] == [
+        {"weekday": 0, "opens": "08:00:00", "closes": "00:00:00"}
+    ]
+
+    updated = as_staff.patch(f"/locations/{location.pk}", {"address": "Rua Nova 1"})
+
+    assert updated.json()["address"] == "Rua Nova 1"
+    assert len(updated.json()["opening_hours"]) == 1, "hours are kept unless given"
+
+
+def test_everyone_signed_in_lists_locations_and_rooms_in_constant_queries(as_a, room):
+    def queries(path):
+        with CaptureQueriesContext(connection) as captured:
+            assert as_a.get(path).status_code == 200
+        return len(captured)
+
+    before = queries("/locations"), queries("/rooms")
+    for _ in range(3):
+        RoomFactory(location=LocationFactory())
+    assert (queries("/locations"), queries("/rooms")) == before
+
+
+def test_staff_create_a_room_with_features_and_deactivate_it(as_staff, location):
+    created = as_staff.post(
+        "/rooms",
+        {
+            "location_id": location.pk,
+            "name": "Sala Azul",
+            "hourly_price": "35.50",
+            "features": ["Couch", "sink"],
+        },
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["features"] == ["Couch", "sink"]
+    assert created.json()["currency"] == "EUR"
+
+    room = Room.objects.get(name="Sala Azul")
+    assert as_staff.patch(f"/rooms/{room.pk}", {"active": False}).json()["active"] is False
+    assert as_staff.get("/rooms", location=location.pk).json()[0]["name"] == "Sala Azul"
+
+
+def test_creating_a_professional_creates_their_login(as_staff):
+    response = as_staff.post(
+        "/professionals",
+        {"name": "Carla Costa", "email": "Carla@Example.test", "phone": "+351 933"},
+    )
+
+    assert response.status_code == 201, response.content
+    professional = Professional.objects.get(pk=response.json()["id"])
+    assert professional.user.email == "carla@example.test"
+    assert not professional.user.has_usable_password()
+
+
+def test_a_professional_email_already_in_use_is_refused(as_staff, pro_a):
+    users = get_user_model().objects.count()
+
+    body = problem_of(as_staff.post("/professionals", {"name": "Ana 2", "email": pro_a.email}), 422)
+
+    assert body["errors"][0]["field"] == "email"
+    assert get_user_model().objects.count() == users
+
+
+def test_staff_update_deactivate_and_reactivate_a_professional(as_staff, pro_a):
+    updated = as_staff.patch(f"/professionals/{pro_a.pk}", {"phone": "+351 900"})
+    assert updated.json()["phone"] == "+351 900"
+    assert updated.json()["name"] == "Ana Alves"
+
+    assert as_staff.post(f"/professionals/{pro_a.pk}/deactivate").json()["active"] is False
+    pro_a.user.refresh_from_db()
+    assert pro_a.user.is_active is False
+    assert as_staff.post(f"/professionals/{pro_a.pk}/reactivate").json()["active"] is True
+
+
+def test_a_professional_sees_only_themselves_without_internal_notes(as_a, as_staff, pro_a, pro_b):
+    Professional.objects.filter(pk=pro_a.pk).update(internal_notes="pays late")
+
+    listed = as_a.get("/professionals").json()
+
+    assert [p["name"] for p in listed] == ["Ana Alves"]
+    assert listed[0]["internal_notes"] is None
+    assert as_staff.get(f"/professionals/{pro_a.pk}").json()["internal_notes"] == "pays late"
+    assert len(as_staff.get("/professionals").json()) == 2
+    assert as_staff.get("/professionals", q="bruno").json()[0]["id"] == pro_b.pk
+
+
+def test_busy_shows_every_taken_room_without_who(as_a, book, room, pro_b, at):
+    book(room, pro_b, at("10:00"), at("11:00"))
+
+    busy = as_a.get("/busy", **{"from": at("07:00"), "to": at("22:00")}).json()
+
+    assert busy == [
+        {
+            "room": {"id": room.pk, "name": "Sala 1"},
+            "location": {"id": room.location_id, "name": "Lisboa Centro", "tz": "Europe/Lisbon"},
+            "starts_at": at("10:00").astimezone(UTC).isoformat().replace("+00:00", "Z"),
+            "ends_at": at("11:00").astimezone(UTC).isoformat().replace("+00:00", "Z"),
+            "local_starts_at": busy[0]["local_starts_at"],
+            "local_ends_at": busy[0]["local_ends_at"],
+        }
+    ]
+    assert "T10:00:00" in busy[0]["local_starts_at"]
+
+
+def test_free_time_skips_taken_rooms_and_the_professionals_own_bookings(
+    as_a, book, room, other_room, pro_a, pro_b, at, day
+):
+    book(room, pro_b, at("09:00"), at("10:00"))
+    book(other_room, pro_a, at("12:00"), at("13:00"))
+
+    windows = as_a.get(
+        "/availability", **{"from": day, "to": day, "minutes": 60, "location": room.location_id}
+    ).json()
+
+    starts = {(w["room"]["id"], w["local_starts_at"][11:16]) for w in windows}
+    assert (other_room.pk, "09:00") in starts
+    assert (room.pk, "09:00") not in starts, "the room is taken"
+    assert (room.pk, "12:00") not in starts, "A is busy elsewhere then"
+    assert (room.pk, "10:00") in starts
+    assert windows[0]["starts_at"].endswith("Z")
+    assert windows[0]["location"]["tz"] == "Europe/Lisbon"
+
+
+def test_free_time_filters_by_room_and_feature(as_staff, room, other_room, day):
+    as_staff.patch(f"/rooms/{other_room.pk}", {"features": ["couch"]})
+    query = {"from": day, "to": day, "minutes": 120}
+
+    by_feature = as_staff.get("/availability", feature="couch", **query).json()
+    by_room = as_staff.get("/availability", room=room.pk, limit=3, **query).json()
+
+    assert {w["room"]["id"] for w in by_feature} == {other_room.pk}
+    assert [w["room"]["id"] for w in by_room] == [room.pk] * 3
+
+
+def test_the_openapi_document_and_the_docs_page_are_served_without_a_cdn(anonymous):
+    document = anonymous.get("/api/v1/openapi.json")
+    assert document.status_code == 200
+    assert "/api/v1/bookings/{booking_id}/move" in document.json()["paths"]
+
+    page = anonymous.get("/api/docs")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "vendor/stoplight-elements/web-components.min.js" in html
+    assert 'apiDescriptionUrl="/api/v1/openapi.json"' in html
+    assert "https://" not in html and "http://" not in html
