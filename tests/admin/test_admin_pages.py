@@ -4,10 +4,12 @@ from datetime import timedelta
 
 import pytest
 from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import ApiToken
-from scheduling.models import Booking
+from scheduling.models import Booking, BookingChange, Location, Room, SlotClaim
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +34,6 @@ def test_staff_can_open_every_changelist_and_add_page(admin_browser, some_rows):
 
 
 def test_staff_can_open_every_change_page_of_the_booking_models(admin_browser, some_rows):
-    from scheduling.models import BookingChange, Location, Room, SlotClaim
-
     for model in (Booking, BookingChange, SlotClaim, Location, Room, ApiToken):
         row = model.objects.first()
         assert admin_browser.get(admin_url(model, "change", row.pk)).status_code == 200, model
@@ -124,3 +124,20 @@ def test_the_booking_list_separates_upcoming_from_past_bookings(
 
     assert listed("upcoming") == [upcoming]
     assert listed("past") == [past]
+
+
+def test_the_booking_list_costs_the_same_queries_for_few_and_many_bookings(
+    admin_browser, book, room, other_room, pro_a, pro_b, at
+):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_browser.get(admin_url(Booking, "changelist")).status_code == 200
+        return len(captured)
+
+    book(room, pro_a, at("08:00"), at("09:00"))
+    few = queries()
+    for hour in range(9, 15):
+        book(room, pro_a, at(f"{hour:02d}:00"), at(f"{hour:02d}:45"))
+        book(other_room, pro_b, at(f"{hour:02d}:00"), at(f"{hour:02d}:30"))
+
+    assert queries() == few
