@@ -9,6 +9,7 @@ Ways in
 Authorisation is not here: handlers fetch through permission-scoped helpers
 (`scheduling.access`, `professionals.access`) and the booking service decides the rest."""
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -38,6 +39,8 @@ from scheduling.api import (
 from scheduling.errors import BookingError
 
 from . import problems
+
+log = logging.getLogger(__name__)
 
 # A token's last use is written at most this often, not on every request.
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -104,6 +107,33 @@ api.add_router("/bookings", bookings_router)
 api.add_router("/busy", busy_router)
 api.add_router("/availability", availability_router)
 api.add_router("/tokens", tokens_router)
+
+# Last, so it only catches what no endpoint matched: unknown URLs answer as problems too.
+fallback_router = Router()
+
+
+@fallback_router.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:unknown}", auth=None, include_in_schema=False
+)
+def unknown_endpoint(request, unknown: str):
+    raise Http404(_("There is no API endpoint at this address."))
+
+
+api.add_router("", fallback_router)
+
+
+def server_error(request, exc: Exception):
+    """Anything unexpected: logged with its traceback, answered without it."""
+    log.exception("API error on %s %s", request.method, request.path, exc_info=exc)
+    return problems.problem(
+        500,
+        "server_error",
+        _("Server error"),
+        _("Something went wrong on our side; nothing you sent was wrong. Try again later."),
+    )
+
+
+api.add_exception_handler(Exception, server_error)
 
 
 def api_docs(request):

@@ -303,6 +303,9 @@ def test_moving_onto_a_taken_slot_answers_409_and_changes_nothing(
         ("/rooms/987654", 404),
         ("/locations/987654", 404),
         ("/professionals/987654", 404),
+        ("/bookings/abc", 422),
+        ("/no-such-endpoint", 404),
+        ("/bookings/1/no-such-action", 404),
     ],
 )
 def test_unknown_ids_are_not_found(as_staff, path, status):
