@@ -80,7 +80,50 @@ class SessionAuth(APIKeyCookie):
         return request.user if request.user.is_authenticated else None
 
 
-api = NinjaAPI(
+PROBLEM_SCHEMA = {
+    "title": "Problem",
+    "type": "object",
+    "description": "RFC 9457 problem details; `detail` is a sentence for a person.",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object"}},
+        "conflicts": {"type": "array", "items": {"type": "object"}},
+        "alternatives": {"type": "array", "items": {"type": "object"}},
+    },
+    "required": ["type", "title", "status", "detail"],
+}
+PROBLEMS = {
+    "401": "Not signed in, or the API token is unknown or revoked.",
+    "403": "Not allowed for this user, or the session's CSRF token is missing.",
+    "404": "Unknown, or not yours to see.",
+    "409": "The slot is taken (with alternatives), or the booking's state forbids it.",
+    "422": "Invalid input: the fields at fault are in `errors`.",
+}
+
+
+class IntegraAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        """ninja's document, plus the problem responses every operation may give."""
+        schema = super().get_openapi_schema(**kwargs)
+        schema["components"].setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for path, operations in schema["paths"].items():
+            for method, operation in operations.items():
+                codes = ["401", "403", "404", "422"]
+                if "/bookings" in path and method != "get":
+                    codes.append("409")
+                for code in codes:
+                    operation["responses"].setdefault(
+                        code, {"description": PROBLEMS[code], "content": problem}
+                    )
+        return schema
+
+
+api = IntegraAPI(
     title="Integra API",
     version="1",
     description=(

@@ -164,7 +164,8 @@ def test_free_time_filters_by_room_and_feature(as_staff, room, other_room, day):
 def test_the_openapi_document_and_the_docs_page_are_served_without_a_cdn(anonymous):
     document = anonymous.get("/api/v1/openapi.json")
     assert document.status_code == 200
-    assert "/api/v1/bookings/{booking_id}/move" in document.json()["paths"]
+    move = document.json()["paths"]["/api/v1/bookings/{booking_id}/move"]["post"]
+    assert "application/problem+json" in move["responses"]["409"]["content"]
 
     page = anonymous.get("/api/docs")
     html = page.content.decode()
