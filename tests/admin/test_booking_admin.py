@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from scheduling import services
 from scheduling.models import Booking, BookingChange, BookingStatus, Source
 from tests.conftest import assert_claims_mirror_bookings, snapshot
 
@@ -236,3 +237,18 @@ def test_the_cancel_and_no_show_actions_go_through_the_service(
     admin_actions = BookingChange.objects.filter(source=Source.ADMIN).values_list("action")
     assert sorted(admin_actions) == [("cancelled",), ("no_show",)]
     assert_claims_mirror_bookings()
+
+
+def test_setting_an_executed_booking_back_to_booked_in_the_admin_restores_it(
+    admin_browser, book, staff, room, pro_a, at, day
+):
+    past_day = day - timedelta(days=21)
+    booking = book(room, pro_a, at("09:00", on=past_day), at("10:00", on=past_day), allow_past=True)
+    booking = services.mark_executed(booking, by=staff, source=Source.BACKOFFICE)
+
+    response = admin_browser.post(change_url(booking), change_form(booking, status="booked"))
+
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.BOOKED
+    assert booking.changes.filter(action="restored", source=Source.ADMIN).exists()
