@@ -8,8 +8,10 @@ they exist (404, not 403)."""
 import pytest
 
 from accounts.models import ApiToken
+from professionals.models import Professional
 from scheduling import services
-from scheduling.models import Source
+from scheduling.models import Location, Room, Source
+from tests.conftest import snapshot
 
 from .conftest import session_api, token_api
 
@@ -127,6 +129,7 @@ def test_each_actor_gets_the_expected_status_from_each_endpoint(
     user = world["users"][actor]
     api = token_api(user) if mode == "token" else session_api(user)
     url = path.format(**world)
+    before = everything()
 
     response = api.call(method, url, body(world) if body else None)
 
@@ -134,3 +137,15 @@ def test_each_actor_gets_the_expected_status_from_each_endpoint(
     assert response.status_code == want, response.content[:500]
     if want >= 400:
         assert response["Content-Type"] == "application/problem+json"
+        assert everything() == before, "a refused request changes nothing"
+
+
+def everything():
+    """What any endpoint here can write (the caller's own new auth token aside)."""
+    return (
+        snapshot(),
+        list(Location.objects.values_list("pk", "name", "address")),
+        list(Room.objects.values_list("pk", "name", "hourly_price")),
+        list(Professional.objects.values_list("pk", "phone", "active", "user__is_active")),
+        list(ApiToken.objects.exclude(name="tests").values_list("pk", "revoked_at")),
+    )
