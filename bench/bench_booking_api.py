@@ -119,8 +119,8 @@ def stop(processes):
 
 def booking(room, professional, start: datetime, minutes: int = 30) -> dict:
     return {
-        "room": room,
-        "professional": professional,
+        "room_id": room,
+        "professional_id": professional,
         "starts_at": start.isoformat(),
         "ends_at": (start + timedelta(minutes=minutes)).isoformat(),
     }
@@ -161,7 +161,7 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": url,
         "DEBUG": "0",
-        "CONN_MAX_AGE": "600",
+        "CONN_MAX_AGE": "0",
         "LOG_LEVEL": "ERROR",
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
     }
