@@ -159,6 +159,25 @@ def _guarded(booking: Booking):
         raise _conflict_for(booking) from None
 
 
+def _queue_for(room_id: int, professional_id: int) -> None:
+    """Wait behind anyone else writing this room's or this professional's time right now.
+
+    On PostgreSQL two concurrent, overlapping inserts each see the other in the exclusion
+    constraint, wait for each other and one dies of a deadlock (40P01) instead of losing
+    with SlotTaken. A row lock on the room, then the professional (always in that order, so
+    the locks cannot deadlock among themselves), taken late in the transaction, lines the
+    contenders up: the second then sees the first's committed claims and gets 23505/23P01.
+    The lock only orders; the unique indexes and exclusion constraints still decide.
+    `no_key` leaves foreign-key checks of other bookings unblocked. SQLite ignores it: its
+    immediate transactions already run one writer at a time."""
+    list(Room.objects.select_for_update(no_key=True).filter(pk=room_id).values_list("pk"))
+    list(
+        Professional.objects.select_for_update(no_key=True)
+        .filter(pk=professional_id)
+        .values_list("pk")
+    )
+
+
 def _claim(booking: Booking) -> None:
     """Insert the booking's slot claims; the unique indexes refuse any slot already held."""
     rows = []
@@ -320,6 +339,7 @@ def book(
     try:
         with transaction.atomic(durable=True):
             key_row = _hold_key(by, idempotency_key, fingerprint) if idempotency_key else None
+            _queue_for(room.pk, professional.pk)
             booking = Booking(
                 room=room,
                 professional=professional,
@@ -442,6 +462,7 @@ def move(
                 "price": current.price,
                 "location": current.room.location_id,
             }
+            _queue_for(target_room.pk, current.professional_id)
             _release(current)
             current.room, current.starts_at, current.ends_at = target_room, new_start, new_end
             _claim(current)
@@ -614,6 +635,7 @@ def restore(booking: Booking | int, *, by, source: str, ip: str | None = None) -
                 )
             if previous == BookingStatus.CANCELLED:
                 _check_active(current.room, current.professional)
+                _queue_for(current.room_id, current.professional_id)
                 _claim(current)
                 with _guarded(current):
                     _set(
