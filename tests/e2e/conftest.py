@@ -2,7 +2,7 @@
 
 The database is a fresh SQLite file (or, with DATABASE_URL, a fresh PostgreSQL database
 named after it with an `_e2e` suffix); migrate and seed.py run against it; daphne serves
-it on ports 8500 (and 8501 when REDIS_URL is set, for the cross-process test)."""
+it on ports E2E_PORT=8500 (and the next one when REDIS_URL is set, for the cross-process test)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from urllib.parse import quote
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PORTS = (8500, 8501)
+_BASE = int(os.environ.get("E2E_PORT", "8500"))  # another base lets two suites run at once
+PORTS = (_BASE, _BASE + 1)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -74,7 +75,7 @@ def site():
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], **run)
     seeded = json.loads(subprocess.run([sys.executable, "tests/e2e/seed.py"], **run).stdout)
     ports = PORTS if env.get("REDIS_URL") else PORTS[:1]
-    log = open(ROOT / "var" / "e2e-daphne.log", "w")  # noqa: SIM115
+    log = open(ROOT / "var" / f"e2e-daphne-{_BASE}.log", "w")  # noqa: SIM115
     servers = []
     try:
         for port in ports:
