@@ -144,6 +144,7 @@ def double_bookings() -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2, help="daphne processes")
+    parser.add_argument("--threads", type=int, default=8, help="ASGI_THREADS per process")
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--bookings", type=int, default=4000)
     parser.add_argument("--attempts", type=int, default=10_000)
@@ -161,7 +162,7 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": url,
         "DEBUG": "0",
-        "CONN_MAX_AGE": "0",
+        "ASGI_THREADS": str(args.threads),
         "LOG_LEVEL": "ERROR",
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
     }

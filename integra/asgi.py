@@ -13,6 +13,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
+from integra.workers import BoundedThreads  # noqa: E402
 from scheduling.routing import websocket_urlpatterns  # noqa: E402
 
 if settings.DEBUG:
@@ -21,7 +22,7 @@ if settings.DEBUG:
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": BoundedThreads(django_asgi_app, settings.ASGI_THREADS),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

@@ -105,11 +105,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": os.environ.get("SQLITE_TEST_PATH") or str(BASE_DIR / "var" / "test.sqlite3")
     }
 else:
-    # Under ASGI a request may run on a thread of its own, so persistent per-thread
-    # connections pile up until PostgreSQL refuses clients: close them after each request
-    # unless told otherwise.
-    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "0"))
+    # Requests run on a fixed set of threads (ASGI_THREADS, integra/workers.py), so each
+    # thread keeps its connection: at most ASGI_THREADS (+ the websocket thread) per process.
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "300"))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# How many requests one daphne process runs Django code for at once; the rest wait on the
+# event loop. Also the most database connections a process opens for HTTP.
+ASGI_THREADS = int(os.environ.get("ASGI_THREADS", "8"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -154,7 +157,14 @@ LOGIN_URL = "admin:login"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The handler's level also filters what Django's own loggers propagate (django.request
+    # logs every 4xx as a warning), so LOG_LEVEL=ERROR keeps a busy server's log quiet.
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "level": os.environ.get("LOG_LEVEL", "WARNING"),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
