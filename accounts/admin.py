@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import ApiToken
+from .models import ApiToken, Invitation
 
 
 @admin.register(ApiToken)
@@ -57,3 +57,23 @@ class ApiTokenAdmin(admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Who was invited when and whether they set their password. Sent from the
+    professional (page or admin action), never written by hand."""
+
+    list_display = ["email", "user", "sent_at", "sent_by", "accepted_at"]
+    list_filter = [("accepted_at", admin.EmptyFieldListFilter), "sent_at"]
+    search_fields = ["email", "user__username", "user__email"]
+    list_select_related = ["user", "sent_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -5,7 +5,7 @@ Views translate: they parse a form, call one service or query, and render."""
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, user_passes_test
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import roles
+from accounts.access import staff_required
 from professionals.models import Professional
 from scheduling.models import Location, Source
 
@@ -22,8 +23,6 @@ from .errors import BillingError
 from .forms import ExportForm, PaymentForm, ReversalForm, parse_month
 from .models import Payment, Statement, StatementBatch
 from .services.statements import batch_done
-
-staff_required = user_passes_test(roles.is_staff)
 
 
 def _overview_context(year: int, month: int, payment_form=None) -> dict:

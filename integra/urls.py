@@ -1,9 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as account_views
+from accounts.urls import allauth_urlpatterns
 from integra.api import api, api_docs
 
 urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include(allauth_urlpatterns)),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("calendar/", include("scheduling.urls")),
     path("professionals/", include("professionals.urls")),

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/", views.professional_detail, name="detail"),
     path("<int:pk>/edit/", views.professional_edit, name="edit"),
     path("<int:pk>/active/", views.professional_set_active, name="set-active"),
+    path("<int:pk>/invite/", views.professional_invite, name="invite"),
 ]

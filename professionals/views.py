@@ -1,6 +1,7 @@
-"""Staff pages for professionals: list with search, create, edit, deactivate, detail."""
+"""Staff pages for professionals: list with search, create, edit, deactivate, invite,
+detail."""
 
-from django.contrib.auth.decorators import user_passes_test
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,14 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import roles
+from accounts import invitations
+from accounts.access import staff_required
 from scheduling import calendar
 from scheduling.models import Booking
 
 from .forms import ProfessionalForm
 from .models import Professional
-
-staff_required = user_passes_test(roles.is_staff)
 
 
 @staff_required
@@ -73,6 +73,22 @@ def professional_set_active(request, pk: int):
     return redirect("professionals:detail", pk)
 
 
+@require_POST
+@staff_required
+def professional_invite(request, pk: int):
+    """Email the professional a one-time link to set their password (again voids the last)."""
+    professional = get_object_or_404(Professional, pk=pk)
+    try:
+        invitations.invite(professional, by=request.user, base_url=request.build_absolute_uri("/"))
+    except invitations.InvitationRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request, _("Invitation sent to %(email)s.") % {"email": professional.email}
+        )
+    return redirect("professionals:detail", pk)
+
+
 @staff_required
 def professional_detail(request, pk: int):
     professional = get_object_or_404(Professional, pk=pk)
@@ -87,6 +103,8 @@ def professional_detail(request, pk: int):
         "professionals/professional_detail.html",
         {
             "professional": professional,
+            "account_state": invitations.state_of(professional.user),
+            "last_invitation": professional.user.invitations.first(),
             "upcoming": upcoming,
             "past": past,
             "title": _("Professional"),

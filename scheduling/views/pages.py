@@ -5,18 +5,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import user_passes_test
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import roles
+from accounts.access import staff_required
 
 from .. import calendar
 from ..models import Location
-
-staff_required = user_passes_test(roles.is_staff)
 
 
 def _selected_ids(request) -> list[int]:

@@ -21,7 +21,7 @@ def desk(client, staff):
 def test_only_staff_may_open_the_professional_pages(client, pro_a):
     assert client.get(reverse("professionals:list")).status_code == 302
     client.force_login(pro_a.user)
-    assert client.get(reverse("professionals:detail", args=[pro_a.pk])).status_code == 302
+    assert client.get(reverse("professionals:detail", args=[pro_a.pk])).status_code == 403
     before = Professional.objects.filter(active=True).count()
     client.post(reverse("professionals:set-active", args=[pro_a.pk]), {"active": "0"})
     assert Professional.objects.filter(active=True).count() == before

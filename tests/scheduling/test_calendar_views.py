@@ -26,12 +26,12 @@ def day_url(day, *locations, view="day"):
 def test_anonymous_visitors_are_sent_to_the_login_page(client, location, day):
     response = client.get(day_url(day))
     assert response.status_code == 302
-    assert reverse("admin:login") in response["Location"]
+    assert reverse("account_login") in response["Location"]
 
 
 def test_a_professional_cannot_open_the_calendar(client, pro_a, day):
     client.force_login(pro_a.user)
-    assert client.get(day_url(day)).status_code == 302
+    assert client.get(day_url(day)).status_code == 403
 
 
 def test_the_day_view_shows_every_room_and_each_booking_in_local_time(
