@@ -202,3 +202,38 @@ def too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
         _("Request too large"),
         _("The request body is larger than this server accepts."),
     )
+
+
+def method_not_allowed(method: str, allowed: list[str]) -> HttpResponse:
+    response = problem(
+        405,
+        "method_not_allowed",
+        _("Method not allowed"),
+        _("This address does not accept %(method)s; it accepts %(allowed)s.")
+        % {"method": method, "allowed": ", ".join(allowed)},
+        allowed=allowed,
+    )
+    response["Allow"] = ", ".join(allowed)
+    return response
+
+
+class ApiProblemsMiddleware:
+    """Refusals that django-ninja answers before any handler of ours runs, as problem
+    details too: a method the endpoint does not have (405, plain text from ninja) keeps its
+    `Allow` header and gains a sentence. Only under the API's prefix; pages are untouched."""
+
+    prefix = "/api/v1/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.path.startswith(self.prefix)
+            and not response.get("Content-Type", "").startswith(CONTENT_TYPE)
+        ):
+            allowed = sorted(m.strip() for m in response.get("Allow", "").split(",") if m.strip())
+            return method_not_allowed(request.method, allowed)
+        return response

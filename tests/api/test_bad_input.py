@@ -4,6 +4,7 @@ nothing."""
 import json
 
 import pytest
+from django.urls import reverse
 
 from scheduling.models import Location, Room
 from tests.conftest import snapshot
@@ -192,6 +193,70 @@ def test_a_ten_megabyte_notes_string_is_refused_as_too_large(as_staff, good):
 
     assert "larger than" in body["detail"]
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("method", "action", "field"),
+    [
+        ("PATCH", "", "notes"),
+        ("PUT", "/notes", "notes"),
+        ("POST", "/cancel", "reason"),
+        ("POST", "/move", "notes"),
+    ],
+)
+def test_ten_megabytes_to_any_booking_change_is_refused_and_changes_nothing(
+    as_staff, book, room, pro_a, at, method, action, field
+):
+    booking = book(room, pro_a, at("09:00"), at("10:00"))
+    before = snapshot()
+
+    response = as_staff.call(method, f"/bookings/{booking.pk}{action}", {field: "x" * 10_000_000})
+
+    assert problem_of(response, 413)["code"] == "too_large"
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("DELETE", "/bookings", ["GET", "POST"]),
+        ("PUT", "/bookings", ["GET", "POST"]),
+        ("DELETE", "/bookings/{pk}", ["GET", "PATCH"]),
+        ("PUT", "/bookings/{pk}/cancel", ["POST"]),
+        ("GET", "/bookings/{pk}/cancel", ["POST"]),
+        ("PATCH", "/bookings/{pk}/notes", ["PUT"]),
+        ("POST", "/availability", ["GET"]),
+        ("DELETE", "/locations", ["GET", "POST"]),
+    ],
+)
+def test_a_method_an_endpoint_does_not_have_is_a_problem_naming_the_allowed_ones(
+    as_staff, book, room, pro_a, at, method, path, allowed
+):
+    booking = book(room, pro_a, at("09:00"), at("10:00"))
+    before = snapshot()
+
+    response = as_staff.call(method, path.format(pk=booking.pk), {"reason": "oops"})
+
+    body = problem_of(response, 405)
+    assert body["code"] == "method_not_allowed"
+    assert method in body["detail"] and all(m in body["detail"] for m in allowed)
+    assert sorted(m.strip() for m in response["Allow"].split(",")) == allowed
+    assert body["allowed"] == allowed
+    assert snapshot() == before
+
+
+def test_a_wrong_method_is_a_problem_for_anyone_even_signed_out(anonymous):
+    response = anonymous.call("DELETE", "/bookings")
+
+    assert problem_of(response, 405)["code"] == "method_not_allowed"
+    assert response["Allow"] == "GET, POST"
+
+
+def test_pages_outside_the_api_keep_their_own_method_not_allowed(as_staff):
+    response = as_staff.client.get(reverse("scheduling:booking-create"))
+
+    assert response.status_code == 405
+    assert response["Content-Type"] != "application/problem+json"
 
 
 def test_a_professional_may_not_book_in_the_past(as_a, good, at, past_day):
