@@ -8,12 +8,10 @@ from .models import Allocation, BillingPolicy, Payment, PriceAgreement, Statemen
 
 @admin.register(BillingPolicy)
 class BillingPolicyAdmin(admin.ModelAdmin):
-    list_display = [
-        "location",
-        "late_cancel_percent",
-        "no_show_percent",
-        "cancellation_deadline_hours",
-    ]
+    list_display = ["location", "late_cancel_percent", "no_show_percent"]
+    # The deadline is the location's (scheduling policy); each booking records whether it
+    # was cancelled late, and billing charges that.
+    exclude = ["cancellation_deadline_hours"]
 
 
 @admin.register(PriceAgreement)

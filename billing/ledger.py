@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Sum
@@ -49,12 +49,12 @@ class Policies:
         return self._by_location[location.pk]
 
 
-def is_late_cancellation(booking: Booking, policy: BillingPolicy) -> bool:
-    """Cancelled less than the location's deadline before the start (or after it)."""
-    if booking.status != BookingStatus.CANCELLED or booking.cancelled_at is None:
-        return False
-    deadline = booking.starts_at - timedelta(hours=policy.cancellation_deadline_hours)
-    return booking.cancelled_at > deadline
+def is_late_cancellation(booking: Booking, policy: BillingPolicy | None = None) -> bool:
+    """Cancelled after the location's free-cancellation deadline. The booking service
+    records this when the booking is cancelled (Booking.cancelled_late, measured against
+    Location.cancellation_deadline_hours); billing reads that one fact and never measures
+    again, so a later change of the deadline does not rewrite past charges."""
+    return booking.status == BookingStatus.CANCELLED and booking.cancelled_late
 
 
 def charge_for(booking: Booking, policy: BillingPolicy) -> Decimal:

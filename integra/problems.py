@@ -151,7 +151,10 @@ _TITLES = {
 
 
 def booking_refused(request: HttpRequest, exc: BookingError) -> HttpResponse:
-    title = _TITLES.get(exc.code, lambda: _("Invalid booking"))()
+    if exc.code.startswith("policy_"):
+        title = _("Not allowed by the clinic's booking policy")
+    else:
+        title = _TITLES.get(exc.code, lambda: _("Invalid booking"))()
     extras = {}
     if getattr(exc, "field", None):
         extras["field"] = exc.field

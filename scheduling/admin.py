@@ -43,8 +43,32 @@ class OpeningHoursInline(admin.TabularInline):
 class LocationAdmin(admin.ModelAdmin):
     list_display = ["name", "tz", "currency", "room_count", "address"]
     search_fields = ["name", "address"]
-    list_filter = ["currency", "tz"]
+    list_filter = ["currency", "tz", "approval_mode"]
     inlines = [OpeningHoursInline]
+    fieldsets = [
+        (None, {"fields": ["name", "address", "tz", "currency"]}),
+        (
+            _("Booking lengths (everyone)"),
+            {"fields": ["min_booking_minutes", "max_booking_minutes"]},
+        ),
+        (
+            _("Policy for professionals' own bookings (portal and API)"),
+            {
+                "fields": [
+                    "cancellation_deadline_hours",
+                    "booking_horizon_days",
+                    "portal_min_minutes",
+                    "portal_max_minutes",
+                    "approval_mode",
+                ],
+                "description": _(
+                    "Staff are not bound by these. A known professional has at least one "
+                    "executed booking. A cancellation after the deadline is recorded as late "
+                    "whoever cancels, and billed as the location's billing policy says."
+                ),
+            },
+        ),
+    ]
 
     def get_queryset(self, request):
         from django.db.models import Count
@@ -125,13 +149,21 @@ class BookingAdmin(admin.ModelAdmin):
     form = BookingAdminForm
     list_display = ["pk", "when", "room", "location", "professional", "status", "price_label"]
     list_display_links = ["pk", "when"]
-    list_filter = [UpcomingFilter, "status", "room__location", "source", "room", "professional"]
+    list_filter = [
+        UpcomingFilter,
+        "status",
+        "cancelled_late",
+        "room__location",
+        "source",
+        "room",
+        "professional",
+    ]
     search_fields = ["=id", "professional__name", "room__name", "room__location__name", "notes"]
     date_hierarchy = "starts_at"
     list_select_related = ["room__location", "professional"]
     list_per_page = 50
     autocomplete_fields = ["professional"]
-    actions = ["mark_executed", "mark_no_show", "cancel"]
+    actions = ["approve", "decline", "mark_executed", "mark_no_show", "cancel"]
     inlines = [BookingChangeInline]
     add_fields = ["room", "professional", "day", "starts", "ends", "notes"]
     change_fields = [
@@ -142,6 +174,7 @@ class BookingAdmin(admin.ModelAdmin):
         "ends",
         "status",
         "cancellation_reason",
+        "cancelled_late",
         "notes",
         "price_label",
         "source",
@@ -152,6 +185,7 @@ class BookingAdmin(admin.ModelAdmin):
     ]
     change_readonly = [
         "professional",
+        "cancelled_late",
         "price_label",
         "source",
         "created_at",
@@ -216,6 +250,27 @@ class BookingAdmin(admin.ModelAdmin):
                 done += 1
         if done:
             self.message_user(request, done_message(done) % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Approve selected requests"))
+    def approve(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            services.approve,
+            lambda n: ngettext("%(count)d request approved.", "%(count)d requests approved.", n),
+        )
+
+    @admin.action(description=_("Decline selected requests"))
+    def decline(self, request, queryset):
+        def decline_one(booking, **who):
+            return services.decline(booking, reason=str(_("Declined by the clinic.")), **who)
+
+        self._apply(
+            request,
+            queryset,
+            decline_one,
+            lambda n: ngettext("%(count)d request declined.", "%(count)d requests declined.", n),
+        )
 
     @admin.action(description=_("Mark selected bookings executed"))
     def mark_executed(self, request, queryset):

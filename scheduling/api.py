@@ -290,6 +290,22 @@ def no_show_booking(request, booking_id: int = BookingId):
     return services.mark_no_show(booking, **_audit(request))
 
 
+@bookings_router.post("/{booking_id}/approve", response=BookingOut)
+def approve_booking(request, booking_id: int = BookingId):
+    """Staff: accept a professional's requested booking (→ booked)."""
+    booking = access.booking_for(request.auth, booking_id)
+    staff_only(request.auth)
+    return services.approve(booking, **_audit(request))
+
+
+@bookings_router.post("/{booking_id}/decline", response=BookingOut)
+def decline_booking(request, payload: CancelIn, booking_id: int = BookingId):
+    """Staff: refuse a requested booking with a reason (→ cancelled, slots freed)."""
+    booking = access.booking_for(request.auth, booking_id)
+    staff_only(request.auth)
+    return services.decline(booking, reason=payload.reason, **_audit(request))
+
+
 @bookings_router.post("/{booking_id}/restore", response=BookingOut)
 def restore_booking(request, booking_id: int = BookingId):
     """Staff: undo an execution, a no-show or a cancellation."""

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import services
-from .errors import BookingError, SlotTaken
+from .errors import BookingError, InvalidBooking, SlotTaken
 from .models import Booking, BookingStatus, Source
 
 # The service names its arguments; the form names its fields after what a person types.
@@ -150,6 +150,13 @@ class BookingAdminForm(forms.ModelForm):
         return Booking.objects.for_page().get(pk=booking.pk)
 
     def _set_status(self, booking: Booking, status: str, cleaned) -> Booking:
+        reason = cleaned.get("cancellation_reason", "")
+        if booking.status == BookingStatus.REQUESTED and status == BookingStatus.BOOKED:
+            return services.approve(booking, **self._who())
+        if booking.status == BookingStatus.REQUESTED and status == BookingStatus.CANCELLED:
+            return services.decline(booking, reason=reason, **self._who())
+        if status == BookingStatus.REQUESTED:
+            raise InvalidBooking(_("Only a professional's portal booking can be a request."))
         if status == BookingStatus.BOOKED:
             return services.restore(booking, **self._who())
         if status == BookingStatus.CANCELLED:

@@ -27,6 +27,12 @@ class Source(models.TextChoices):
     SYSTEM = "system", _("System")
 
 
+class ApprovalMode(models.TextChoices):
+    AUTO = "auto", _("Automatic: portal bookings are booked at once")
+    MANUAL = "manual", _("Manual: staff approve every portal booking")
+    KNOWN = "known", _("Automatic for known professionals (at least one executed booking)")
+
+
 class Location(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -48,6 +54,41 @@ class Location(models.Model):
     )
     max_booking_minutes = models.PositiveIntegerField(
         _("longest booking (minutes)"), default=8 * 60, validators=[MinValueValidator(15)]
+    )
+    # The clinic's policy for bookings professionals make themselves (portal or API).
+    # Staff are not bound by it. See scheduling/policy.py.
+    cancellation_deadline_hours = models.PositiveIntegerField(
+        _("free cancellation until (hours before start)"),
+        default=24,
+        help_text=_(
+            "A cancellation after this is recorded as late (and charged as billing says); "
+            "professionals can no longer move the booking themselves."
+        ),
+    )
+    booking_horizon_days = models.PositiveIntegerField(
+        _("professionals book up to (days ahead)"),
+        default=90,
+        validators=[MinValueValidator(1)],
+    )
+    portal_min_minutes = models.PositiveIntegerField(
+        _("shortest booking a professional may make (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(15)],
+        help_text=_("Empty: the location's shortest booking."),
+    )
+    portal_max_minutes = models.PositiveIntegerField(
+        _("longest booking a professional may make (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(15)],
+        help_text=_("Empty: the location's longest booking."),
+    )
+    approval_mode = models.CharField(
+        _("approval of portal bookings"),
+        max_length=8,
+        choices=ApprovalMode.choices,
+        default=ApprovalMode.AUTO,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -72,9 +113,24 @@ class Location(models.Model):
                     )
                 }
             )
-        for field in ("min_booking_minutes", "max_booking_minutes"):
-            if getattr(self, field) % timeslots.SLOT_MINUTES:
+        for field in (
+            "min_booking_minutes",
+            "max_booking_minutes",
+            "portal_min_minutes",
+            "portal_max_minutes",
+        ):
+            value = getattr(self, field)
+            if value is not None and value % timeslots.SLOT_MINUTES:
                 raise ValidationError({field: _("Use a multiple of 15 minutes.")})
+        low, high = self.portal_min_minutes, self.portal_max_minutes
+        if low is not None and high is not None and high < low:
+            raise ValidationError(
+                {
+                    "portal_max_minutes": _(
+                        "The longest booking must not be shorter than the shortest."
+                    )
+                }
+            )
 
 
 class Weekday(models.IntegerChoices):
@@ -175,18 +231,28 @@ class Room(models.Model):
 
 
 class BookingStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")  # awaits staff approval; holds its slots
     BOOKED = "booked", _("Booked")
     EXECUTED = "executed", _("Executed")
     NO_SHOW = "no_show", _("No-show")
     CANCELLED = "cancelled", _("Cancelled")
 
 
-ACTIVE_STATUSES = (BookingStatus.BOOKED, BookingStatus.EXECUTED, BookingStatus.NO_SHOW)
+ACTIVE_STATUSES = (
+    BookingStatus.REQUESTED,
+    BookingStatus.BOOKED,
+    BookingStatus.EXECUTED,
+    BookingStatus.NO_SHOW,
+)
 
 
 class BookingQuerySet(models.QuerySet):
     def active(self):
+        """Everything that holds its slots: requested, booked, executed, no-show."""
         return self.exclude(status=BookingStatus.CANCELLED)
+
+    def requested(self):
+        return self.filter(status=BookingStatus.REQUESTED)
 
     def overlapping(self, starts_at: datetime, ends_at: datetime):
         return self.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
@@ -219,6 +285,11 @@ class Booking(models.Model):
     )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancellation_reason = models.CharField(_("cancellation reason"), max_length=300, blank=True)
+    cancelled_late = models.BooleanField(
+        _("cancelled late"),
+        default=False,
+        help_text=_("Cancelled after the location's free-cancellation deadline."),
+    )
 
     objects = BookingQuerySet.as_manager()
 

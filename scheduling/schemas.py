@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, model_validator
 
+from . import policy
 from .models import BookingStatus
 
 MAX_ID = 2**63 - 1
@@ -74,6 +75,11 @@ class LocationOut(Schema):
     currency: str
     min_booking_minutes: int
     max_booking_minutes: int
+    cancellation_deadline_hours: int
+    booking_horizon_days: int
+    portal_min_minutes: int | None
+    portal_max_minutes: int | None
+    approval_mode: str
     opening_hours: list[OpeningHoursOut]
 
     @staticmethod
@@ -192,6 +198,16 @@ class BookingOut(BusyOut):
     updated_at: datetime
     cancelled_at: datetime | None
     cancellation_reason: str
+    cancelled_late: bool = Field(
+        description="Cancelled after the location's free-cancellation deadline."
+    )
+    cancellable_until: datetime = Field(
+        description="Cancel free (and, for a professional, move) until this time."
+    )
+
+    @staticmethod
+    def resolve_cancellable_until(obj):
+        return policy.cancellable_until(obj)
 
 
 class ChangeOut(Schema):

@@ -1,4 +1,5 @@
-"""Book, move, resize, cancel, execute, no-show and undo: every write to a booking.
+"""Book, move, resize, cancel, approve, decline, execute, no-show and undo: every write to
+a booking.
 
 Guarantees
 - A booking and its slot claims change together in one durable transaction; the unique
@@ -6,7 +7,9 @@ Guarantees
 - Every change is recorded in BookingChange (who, when, from where, what: from → to).
 - A live update is sent after commit, never on rollback.
 
-Every refusal raises a BookingError subclass (see scheduling.errors) and writes nothing."""
+Every refusal raises a BookingError subclass (see scheduling.errors) and writes nothing.
+Changes made by a professional also follow the location's policy (scheduling.policy).
+"""
 
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ from django.utils.translation import gettext as _
 from billing.pricing import booking_price
 from professionals.models import Professional
 
-from .. import availability, events, timeslots
+from .. import availability, events, policy, timeslots
 from ..errors import (
     Conflict,
     IdempotencyKeyReused,
@@ -326,7 +329,9 @@ def book(
 
     Raises InvalidBooking (rules), SlotTaken (with alternatives) or IdempotencyKeyReused.
     With an `idempotency_key`, a repeat of the same request returns the first booking
-    (its `replayed` attribute is True) and never books twice."""
+    (its `replayed` attribute is True) and never books twice. Booked by a professional,
+    the location's policy applies (horizon, lengths) and the booking may start as
+    `requested` (awaiting staff approval, holding its slots)."""
     if idempotency_key:
         replay = _replay(by, idempotency_key, fingerprint)
         if replay is not None:
@@ -335,17 +340,20 @@ def book(
     room = Room.objects.select_related("location").get(pk=room.pk)
     _check_active(room, professional)
     starts_at, ends_at = _check_times(room, starts_at, ends_at, allow_past=allow_past, now=now)
+    if policy.binds(by):
+        policy.check_times(room.location, starts_at, ends_at, now)
     notes = _clean_notes(notes)
     try:
         with transaction.atomic(durable=True):
             key_row = _hold_key(by, idempotency_key, fingerprint) if idempotency_key else None
             _queue_for(room.pk, professional.pk)
+            status = policy.first_status(room.location, professional, by)
             booking = Booking(
                 room=room,
                 professional=professional,
                 starts_at=starts_at,
                 ends_at=ends_at,
-                status=BookingStatus.BOOKED,
+                status=status,
                 price=booking_price(room, professional, starts_at, ends_at),
                 currency=room.location.currency,
                 notes=notes,
@@ -358,22 +366,23 @@ def book(
             _claim(booking)
             if key_row is not None:
                 IdempotencyKey.objects.filter(pk=key_row.pk).update(booking=booking)
+            action = "requested" if status == BookingStatus.REQUESTED else "booked"
             _record(
                 booking,
-                "booked",
+                action,
                 {
                     "room": (None, room.pk),
                     "professional": (None, professional.pk),
                     "starts_at": (None, starts_at),
                     "ends_at": (None, ends_at),
-                    "status": (None, BookingStatus.BOOKED),
+                    "status": (None, status),
                     "price": (None, booking.price),
                 },
                 by=by,
                 source=source,
                 ip=ip,
             )
-            events.send_booking_event_on_commit(booking, "booked")
+            events.send_booking_event_on_commit(booking, action)
     except _KeyTaken:
         replay = _replay(by, idempotency_key, fingerprint)
         if replay is None:  # the first request failed and rolled back: try again
@@ -416,21 +425,26 @@ def move(
     allow_past: bool = False,
     ip: str | None = None,
 ) -> Booking:
-    """Move a booked booking to another time and/or room, or change its length.
+    """Move a booked (or requested) booking to another time and/or room, or change its
+    length.
 
-    Omitted values stay as they are. Raises IllegalTransition unless the booking is booked,
-    InvalidBooking for the same rules as `book`, SlotTaken (with alternatives) when the new
-    place is held by someone else. On refusal the booking stays exactly where it was."""
+    Omitted values stay as they are. Raises IllegalTransition unless the booking is booked
+    or requested, InvalidBooking for the same rules as `book`, SlotTaken (with
+    alternatives) when the new place is held by someone else. A professional also keeps
+    to the policy: no moves after the free-cancellation deadline, horizon and lengths. On
+    refusal the booking stays exactly where it was."""
     pk = booking.pk if isinstance(booking, Booking) else booking
     now = timezone.now()
     try:
         with transaction.atomic(durable=True):
             current = _locked(pk)
-            if current.status != BookingStatus.BOOKED:
+            if current.status not in (BookingStatus.BOOKED, BookingStatus.REQUESTED):
                 raise IllegalTransition(
                     _("Only a booked booking can be moved; this one is %(status)s.")
                     % {"status": current.get_status_display().lower()}
                 )
+            if policy.binds(by):
+                policy.check_move_deadline(current, now)
             if not allow_past and current.ends_at <= now:
                 raise InvalidBooking(
                     _("This booking is over and can no longer be moved."), code="in_the_past"
@@ -448,6 +462,8 @@ def move(
             new_start, new_end = _check_times(
                 target_room, new_start, new_end, allow_past=allow_past, now=now
             )
+            if policy.binds(by):
+                policy.check_times(target_room.location, new_start, new_end, now)
             if (target_room.pk, new_start, new_end) == (
                 current.room_id,
                 current.starts_at,
@@ -480,7 +496,7 @@ def move(
                 )
                 values["currency"] = target_room.location.currency
             with _guarded(current):
-                _set(current, BookingStatus.BOOKED, **values)
+                _set(current, current.status, **values)
             diff = {
                 k: (old[k], getattr(current, k if k != "room" else "room_id"))
                 for k in ("room", "starts_at", "ends_at", "price")
@@ -539,22 +555,93 @@ def resize(
 def cancel(
     booking: Booking | int, *, reason: str = "", by, source: str, ip: str | None = None
 ) -> Booking:
-    """Cancel a booked booking and free its slots at once. Executed and no-show bookings
-    cannot be cancelled (undo them first)."""
+    """Cancel a booked (or requested) booking and free its slots at once. Executed and
+    no-show bookings cannot be cancelled (undo them first). A booked booking cancelled
+    after its location's free-cancellation deadline is recorded as `cancelled_late`
+    (whoever cancels): billing charges that, and only that."""
+    reason = _clean_reason(reason)
+    with transaction.atomic(durable=True):
+        current = _locked(booking)
+        if current.status not in (BookingStatus.BOOKED, BookingStatus.REQUESTED):
+            raise IllegalTransition(
+                _("Only a booked booking can be cancelled; this one is %(status)s.")
+                % {"status": current.get_status_display().lower()}
+            )
+        now = timezone.now()
+        previous = current.status
+        late = previous == BookingStatus.BOOKED and policy.is_late(
+            current.room.location, current.starts_at, now
+        )
+        _release(current)
+        _set(
+            current,
+            previous,
+            status=BookingStatus.CANCELLED,
+            cancelled_at=now,
+            cancellation_reason=reason,
+            cancelled_late=late,
+            updated_by=_user(by),
+        )
+        diff = {
+            "status": (previous, BookingStatus.CANCELLED),
+            "cancellation_reason": ("", reason),
+        }
+        if late:
+            diff["cancelled_late"] = (False, True)
+        _record(current, "cancelled", diff, by=by, source=source, ip=ip)
+        events.send_booking_event_on_commit(current, "cancelled")
+    return current
+
+
+def _clean_reason(reason: str | None) -> str:
     reason = (reason or "").strip()
     if len(reason) > 300:
         raise InvalidBooking(_("Keep the reason under 300 characters."), field="reason")
+    return reason
+
+
+def approve(booking: Booking | int, *, by, source: str, ip: str | None = None) -> Booking:
+    """Staff accept a requested booking: it becomes booked (it already holds its slots).
+    Raises IllegalTransition unless the booking is requested."""
     with transaction.atomic(durable=True):
         current = _locked(booking)
-        if current.status != BookingStatus.BOOKED:
+        if current.status != BookingStatus.REQUESTED:
             raise IllegalTransition(
-                _("Only a booked booking can be cancelled; this one is %(status)s.")
+                _("Only a requested booking can be approved; this one is %(status)s.")
+                % {"status": current.get_status_display().lower()}
+            )
+        _set(current, BookingStatus.REQUESTED, status=BookingStatus.BOOKED, updated_by=_user(by))
+        _record(
+            current,
+            "approved",
+            {"status": (BookingStatus.REQUESTED, BookingStatus.BOOKED)},
+            by=by,
+            source=source,
+            ip=ip,
+        )
+        events.send_booking_event_on_commit(current, "approved")
+    return current
+
+
+def decline(
+    booking: Booking | int, *, reason: str, by, source: str, ip: str | None = None
+) -> Booking:
+    """Staff refuse a requested booking: it is cancelled with `reason` (required, the
+    professional reads it) and its slots are freed. Never counts as a late cancellation."""
+    reason = _clean_reason(reason)
+    if not reason:
+        raise InvalidBooking(_("Say why the request is declined."), field="reason")
+    with transaction.atomic(durable=True):
+        current = _locked(booking)
+        if current.status != BookingStatus.REQUESTED:
+            raise IllegalTransition(
+                _("Only a requested booking can be declined; this one is %(status)s.")
                 % {"status": current.get_status_display().lower()}
             )
         _release(current)
         _set(
             current,
-            BookingStatus.BOOKED,
+            BookingStatus.REQUESTED,
             status=BookingStatus.CANCELLED,
             cancelled_at=timezone.now(),
             cancellation_reason=reason,
@@ -562,16 +649,16 @@ def cancel(
         )
         _record(
             current,
-            "cancelled",
+            "declined",
             {
-                "status": (BookingStatus.BOOKED, BookingStatus.CANCELLED),
+                "status": (BookingStatus.REQUESTED, BookingStatus.CANCELLED),
                 "cancellation_reason": ("", reason),
             },
             by=by,
             source=source,
             ip=ip,
         )
-        events.send_booking_event_on_commit(current, "cancelled")
+        events.send_booking_event_on_commit(current, "declined")
     return current
 
 
@@ -633,6 +720,10 @@ def restore(booking: Booking | int, *, by, source: str, ip: str | None = None) -
                 raise IllegalTransition(
                     _("This booking is already booked; there is nothing to undo.")
                 )
+            if previous == BookingStatus.REQUESTED:
+                raise IllegalTransition(
+                    _("This booking is a request; approve or decline it instead.")
+                )
             if previous == BookingStatus.CANCELLED:
                 _check_active(current.room, current.professional)
                 _queue_for(current.room_id, current.professional_id)
@@ -644,6 +735,7 @@ def restore(booking: Booking | int, *, by, source: str, ip: str | None = None) -
                         status=BookingStatus.BOOKED,
                         cancelled_at=None,
                         cancellation_reason="",
+                        cancelled_late=False,
                         updated_by=_user(by),
                     )
             else:

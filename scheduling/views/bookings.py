@@ -147,7 +147,8 @@ def booking_move(request, pk: int):
 @require_POST
 @staff_endpoint
 def booking_action(request, pk: int, action: str):
-    """executed, no-show, cancel, restore (undo), notes, repeat (same slot next week)."""
+    """executed, no-show, cancel, restore (undo), approve or decline (a request), notes,
+    repeat (same slot next week)."""
     booking = booking_for_staff(request.user, pk)
     common = {"by": request.user, "source": Source.BACKOFFICE, "ip": _ip(request)}
     if action == "executed":
@@ -159,6 +160,11 @@ def booking_action(request, pk: int, action: str):
         return _answer(services.cancel(booking, reason=reason, **common), _("Cancelled."))
     if action == "restore":
         return _answer(services.restore(booking, **common), _("Undone: booked again."))
+    if action == "approve":
+        return _answer(services.approve(booking, **common), _("Request approved: booked."))
+    if action == "decline":
+        reason = request.POST.get("reason", "")
+        return _answer(services.decline(booking, reason=reason, **common), _("Request declined."))
     if action == "notes":
         notes = request.POST.get("notes", "")
         return _answer(services.update_notes(booking, notes=notes, **common), _("Notes saved."))
