@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bookings, pages
+from .views import bookings, locations, pages
 
 app_name = "scheduling"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("bookings/<int:pk>/move/", bookings.booking_move, name="booking-move"),
     path("bookings/<int:pk>/<slug:action>/", bookings.booking_action, name="booking-action"),
     path("professionals/", bookings.professional_search, name="professional-search"),
+    path("locations/", locations.policy_list, name="location-policies"),
+    path("locations/<int:pk>/policy/", locations.policy_edit, name="location-policy"),
 ]

@@ -17,6 +17,8 @@ pytestmark = pytest.mark.django_db
 PK = 1  # staff doors refuse before any lookup, so any id shows the door
 STAFF_PAGES = [
     ("GET", "scheduling:calendar", []),
+    ("GET", "scheduling:location-policies", []),
+    ("POST", "scheduling:location-policy", [PK]),
     ("GET", "professionals:list", []),
     ("GET", "professionals:create", []),
     ("GET", "professionals:detail", [PK]),

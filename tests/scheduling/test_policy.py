@@ -370,3 +370,32 @@ def test_the_calendar_menu_approves_and_declines_requests_for_staff_only(
     assert act(second, "decline", reason="Fully booked").status_code == 200
     statuses = dict(Booking.objects.values_list("pk", "status"))
     assert (statuses[first.pk], statuses[second.pk]) == ("booked", "cancelled")
+
+
+def test_staff_edit_a_locations_policy_on_its_page(client, location, staff, pro_a):
+    url = reverse("scheduling:location-policy", args=[location.pk])
+    good = {
+        "cancellation_deadline_hours": "48",
+        "booking_horizon_days": "30",
+        "portal_min_minutes": "60",
+        "portal_max_minutes": "180",
+        "approval_mode": "known",
+    }
+    client.force_login(pro_a.user)
+    assert client.post(url, good).status_code == 403
+    client.force_login(staff)
+    assert client.get(reverse("scheduling:location-policies")).status_code == 200
+    bad = client.post(url, {**good, "portal_max_minutes": "45"})
+    assert bad.status_code == 200
+    assert "The longest booking must not be shorter than the shortest." in bad.content.decode()
+    location.refresh_from_db()
+    assert (location.cancellation_deadline_hours, location.approval_mode) == (24, "auto")
+    assert client.post(url, good).status_code == 302
+    location.refresh_from_db()
+    assert (
+        location.cancellation_deadline_hours,
+        location.booking_horizon_days,
+        location.portal_min_minutes,
+        location.portal_max_minutes,
+        location.approval_mode,
+    ) == (48, 30, 60, 180, "known")

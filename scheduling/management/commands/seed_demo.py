@@ -21,7 +21,16 @@ from django.utils import timezone
 from professionals.models import Professional
 from scheduling import availability, services, timeslots
 from scheduling.errors import BookingError
-from scheduling.models import Booking, Feature, Location, OpeningHours, Room, Source
+from scheduling.models import (
+    ApprovalMode,
+    Booking,
+    BookingStatus,
+    Feature,
+    Location,
+    OpeningHours,
+    Room,
+    Source,
+)
 
 DEMO_PASSWORD = "integra-demo"  # noqa: S105 - printed for the demo, never for production
 
@@ -167,7 +176,12 @@ class Command(BaseCommand):
         features = {}
         locations = []
         for name, address, tz, currency, price, rooms in LOCATIONS:
-            location = Location.objects.create(name=name, address=address, tz=tz, currency=currency)
+            # One location approves every portal booking by hand; the others only those of
+            # professionals who have not been to the clinic yet.
+            approval = ApprovalMode.MANUAL if len(locations) == 1 else ApprovalMode.KNOWN
+            location = Location.objects.create(
+                name=name, address=address, tz=tz, currency=currency, approval_mode=approval
+            )
             OpeningHours.objects.bulk_create(
                 OpeningHours(location=location, weekday=d, opens=o, closes=c)
                 for d, o, c in WEEKDAYS
@@ -258,6 +272,7 @@ class Command(BaseCommand):
         # The first past bookings take each outcome once, so even a tiny demo shows them all.
         forced = ["executed", "no_show", "cancelled", "booked"]
         future_cancel_forced = False
+        requested_kept = False
         for done, (room, professional, start, end, luck, notes) in enumerate(plan, start=1):
             by = reception if luck < 0.6 else professional.user
             source = Source.BACKOFFICE if by is reception else Source.PORTAL
@@ -275,13 +290,19 @@ class Command(BaseCommand):
             except BookingError as error:  # the plan avoids this; report, never stop
                 self.stderr.write(f"skipped {room} {start:%Y-%m-%d %H:%M}: {error.message}")
                 continue
+            who = {"by": reception, "source": Source.BACKOFFICE}
+            if booking.status == BookingStatus.REQUESTED:
+                if start > now and (not requested_kept or rng.random() < 0.5):
+                    requested_kept = True  # left for reception to approve or decline
+                    counts["requested"] = counts.get("requested", 0) + 1
+                    continue
+                booking = services.approve(booking, **who)
             if start <= now:
                 outcome = forced.pop(0) if forced else self._past_outcome(rng)
             elif not future_cancel_forced or rng.random() < 0.08:
                 outcome, future_cancel_forced = "cancelled", True
             else:
                 outcome = "booked"
-            who = {"by": reception, "source": Source.BACKOFFICE}
             if outcome == "executed":
                 services.mark_executed(booking, **who)
             elif outcome == "no_show":

@@ -1,0 +1,46 @@
+"""Staff edit each location's booking policy (what binds professionals' own bookings)."""
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.access import staff_required
+
+from ..models import Location
+
+POLICY_FIELDS = [
+    "cancellation_deadline_hours",
+    "booking_horizon_days",
+    "portal_min_minutes",
+    "portal_max_minutes",
+    "approval_mode",
+]
+
+
+class LocationPolicyForm(forms.ModelForm):
+    class Meta:
+        model = Location
+        fields = POLICY_FIELDS
+
+
+@staff_required
+def policy_list(request):
+    return render(
+        request,
+        "scheduling/location_policy_list.html",
+        {"locations": Location.objects.order_by("name")},
+    )
+
+
+@staff_required
+def policy_edit(request, pk: int):
+    location = get_object_or_404(Location, pk=pk)
+    form = LocationPolicyForm(request.POST or None, instance=location)
+    if request.method == "POST" and form.is_valid():
+        Location.objects.filter(pk=pk).update(**{f: form.cleaned_data[f] for f in POLICY_FIELDS})
+        messages.success(request, _("Policy of %(name)s saved.") % {"name": location.name})
+        return redirect("scheduling:location-policies")
+    return render(
+        request, "scheduling/location_policy_form.html", {"form": form, "location": location}
+    )
