@@ -4,6 +4,8 @@ everyone lands on their own start page after logging in."""
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
 
+QUIET = {"account/messages/logged_in.txt", "account/messages/logged_out.txt"}
+
 
 class ClinicAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
@@ -11,3 +13,10 @@ class ClinicAccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request) -> str:
         return reverse("home")
+
+    def add_message(self, request, level, message_template=None, *args, **kwargs):
+        # "Successfully signed in as …" would wait for the next page that shows messages
+        # (maybe much later, out of context); logging in and out speak for themselves.
+        if message_template in QUIET:
+            return
+        super().add_message(request, level, message_template, *args, **kwargs)

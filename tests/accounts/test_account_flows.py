@@ -269,3 +269,9 @@ def test_the_front_door_sends_each_person_to_their_start_page(client, staff, pro
     assert client.get("/")["Location"] == reverse("scheduling:calendar")
     client.force_login(pro_a.user)
     assert client.get("/")["Location"] == roles.home_url(pro_a.user)
+
+
+def test_logging_in_leaves_no_stale_message_for_a_later_page(client, staff):
+    log_in(client, staff.email, PASSWORD)
+    page = client.get(reverse("scheduling:location-policies")).content.decode()
+    assert "signed in" not in page.lower()
