@@ -7,6 +7,7 @@ may not see), calls one service or query, and renders. Every booking write goes 
 import hashlib
 import json
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
@@ -334,6 +335,12 @@ def list_busy(request, filters: Query[BusyFilters]):
     return busy
 
 
+def _first_unknown(model, ids: list[int] | None) -> int | None:
+    """The first of `ids` with no row: asking for free time there is a mistake, not "none"."""
+    known = set(model.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    return next((pk for pk in ids or () if pk not in known), None)
+
+
 @availability_router.get("", response=list[FreeWindowOut])
 def free_time(request, query: Query[AvailabilityQuery]):
     """Free windows of `minutes` on the 15-minute grid, from now on, in UTC and local time.
@@ -345,6 +352,13 @@ def free_time(request, query: Query[AvailabilityQuery]):
         if professional_id not in (None, getattr(own, "pk", None)):
             raise AuthorizationError(message=_("You can search only your own free time."))
         professional_id = getattr(own, "pk", None)
+    missing = {
+        "location": (_first_unknown(Location, query.location), _("There is no location %(id)d.")),
+        "room": (_first_unknown(Room, query.room), _("There is no room %(id)d.")),
+    }
+    for field, (pk, sentence) in missing.items():
+        if pk is not None:
+            raise DjangoValidationError({field: [sentence % {"id": pk}]})
     windows = availability.free_windows(
         first_day=query.from_,
         last_day=query.to,

@@ -94,6 +94,7 @@ def free_windows(
 ) -> list[FreeWindow]:
     """Every window of `minutes` length, starting on the `step_minutes` grid, in which a room
     is open and unclaimed (and, with `professional_id`, the professional is free too).
+    Rooms whose location does not allow bookings of `minutes` have none.
 
     Days are local days of each room's location, from `first_day` to `last_day` inclusive.
     `ignore_booking_id` treats that booking's claims as free (alternatives for a move).
@@ -102,7 +103,12 @@ def free_windows(
         raise ValueError("minutes must be a positive multiple of 15")
     if step_minutes <= 0 or step_minutes % timeslots.SLOT_MINUTES:
         raise ValueError("step_minutes must be a positive multiple of 15")
-    room_list = list(bookable_rooms(rooms=rooms, locations=locations, features=features))
+    room_list = [
+        room
+        for room in bookable_rooms(rooms=rooms, locations=locations, features=features)
+        # A window the booking service would refuse as too short or too long is not free.
+        if room.location.min_booking_minutes <= minutes <= room.location.max_booking_minutes
+    ]
     if not room_list or last_day < first_day:
         return []
 
