@@ -41,6 +41,7 @@ def _strings() -> dict:
     """Sentences the calendar's scripts show, translated here (no strings in the JS)."""
     return {
         "reason": _("Reason for cancelling"),
+        "declineReason": _("Why is the request declined? The professional reads this."),
         "notes": _("Notes"),
         "tryInstead": _("Free instead:"),
         "live": _("Live"),

@@ -12,7 +12,9 @@ const ALLOWED = {
   executed: (s, el) => s === "booked" && started(el),
   "no-show": (s, el) => s === "booked" && started(el),
   cancel: (s) => s === "booked",
-  restore: (s) => s !== "booked",
+  restore: (s) => s !== "booked" && s !== "requested",
+  approve: (s) => s === "requested",
+  decline: (s) => s === "requested",
 };
 
 export function openMenu(target, { x = null, y = null } = {}) {
@@ -58,13 +60,17 @@ function ask(label, value, onSubmit) {
 async function run(action) {
   const target = booking;
   const id = target.dataset.booking;
-  closeMenu({ refocus: action !== "cancel" && action !== "notes" });
+  closeMenu({ refocus: !["cancel", "decline", "notes"].includes(action) });
   if (action === "professional") {
     window.location.href = root.dataset.professionalUrl.replace(/\/0\/$/, `/${target.dataset.professional}/`);
     return;
   }
   if (action === "cancel") {
     ask(strings.reason, "", async (reason) => settle(await post(bookingUrl(id, "cancel/"), { reason })));
+    return;
+  }
+  if (action === "decline") {
+    ask(strings.declineReason, "", async (reason) => settle(await post(bookingUrl(id, "decline/"), { reason })));
     return;
   }
   if (action === "notes") {
