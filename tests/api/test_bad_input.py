@@ -4,13 +4,15 @@ nothing."""
 import json
 
 import pytest
+from asgiref.sync import async_to_sync
+from django.test import AsyncClient
 from django.urls import reverse
 
 from scheduling.models import Location, Room
 from tests.conftest import snapshot
 from tests.factories import RoomFactory
 
-from .conftest import problem_of
+from .conftest import CSRF, problem_of
 
 pytestmark = pytest.mark.django_db
 
@@ -443,3 +445,23 @@ def test_bad_rooms_are_refused_and_nothing_is_created(as_staff, room, body, stat
     problem_of(as_staff.post("/rooms", {"location_id": room.location_id, **body}), status)
 
     assert list(Room.objects.values_list("pk", "name", "hourly_price")) == rooms
+
+
+def test_through_the_asgi_handler_ten_megabytes_and_a_wrong_method_are_problems_too(staff, good):
+    """Daphne serves Django's ASGI handler, which buffers the body itself before any view:
+    the same answers must come back that way."""
+    client = AsyncClient(headers={"X-CSRFToken": CSRF})
+    client.force_login(staff)
+    client.cookies["csrftoken"] = CSRF
+    before = snapshot()
+    body = json.dumps(good(notes="x" * 10_000_000))
+
+    too_large = async_to_sync(client.post)(
+        "/api/v1/bookings", body, content_type="application/json"
+    )
+    wrong_method = async_to_sync(client.delete)("/api/v1/bookings")
+
+    assert problem_of(too_large, 413)["code"] == "too_large"
+    assert problem_of(wrong_method, 405)["code"] == "method_not_allowed"
+    assert wrong_method["Allow"] == "GET, POST"
+    assert snapshot() == before
