@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "scheduling",
     "professionals",
     "billing",
+    "portal",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("calendar/", include("scheduling.urls")),
     path("professionals/", include("professionals.urls")),
     path("billing/", include("billing.urls")),
+    path("portal/", include("portal.urls")),
     path("api/v1/", api.urls),
     path("api/docs", api_docs, name="api-docs"),
 ]
