@@ -44,7 +44,8 @@ for name, profession in (
     ("Bruno Brito", "Physiotherapist"),
     ("Carla Costa", "Nutritionist"),
 ):
-    user = User.objects.create_user(name.split()[0].lower(), f"{name.split()[0].lower()}@pro.test")
+    first = name.split()[0].lower()
+    user = User.objects.create_user(first, f"{first}@pro.test", PASSWORD)
     people.append(
         Professional.objects.create(user=user, name=name, profession=profession, email=user.email)
     )
