@@ -12,6 +12,13 @@ from scheduling.models import Booking, BookingChange, SlotClaim, Source
 from .factories import LocationFactory, ProfessionalFactory, RoomFactory, StaffFactory
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Django's default hasher spends about half a second per password by design; tests make
+    hundreds of accounts and prove nothing with that cost (login flows still hash and check)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def staff(db):
     return StaffFactory(username="rita", email="rita@clinic.test")

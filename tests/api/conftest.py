@@ -63,12 +63,6 @@ def token_api(user) -> Api:
     return Api(Client(enforce_csrf_checks=True), {"Authorization": f"Bearer {raw}"})
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The actors' passwords are hashed on creation; the real hasher costs ~0.4 s a test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def anonymous(db):
     return session_api(None)

@@ -23,11 +23,6 @@ SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 ALL_DAY = [(weekday, time(0), time(0)) for weekday in range(7)]  # 00:00 → midnight
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def windows(day: date, minutes: int, *, last_day: date | None = None, **filters):
     return availability.free_windows(
         first_day=day, last_day=last_day or day, minutes=minutes, **filters

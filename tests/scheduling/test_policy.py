@@ -282,14 +282,7 @@ def test_a_policy_with_a_longest_shorter_than_its_shortest_is_refused(location):
 # ---------------------------------------------------------------- the API
 
 
-@pytest.fixture
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def test_the_api_answers_policy_refusals_with_422_and_the_sentence(
-    location, room, pro_a, at, fast_passwords
-):
+def test_the_api_answers_policy_refusals_with_422_and_the_sentence(location, room, pro_a, at):
     set_policy(location, booking_horizon_days=3)
     api = session_api(pro_a.user)
     before = snapshot()
@@ -311,7 +304,7 @@ def test_the_api_answers_policy_refusals_with_422_and_the_sentence(
 
 
 def test_the_api_shows_until_when_a_booking_is_cancellable_and_refuses_a_late_move(
-    location, room, as_pro, pro_a, at, fast_passwords
+    location, room, as_pro, pro_a, at
 ):
     booking = as_pro(room, at("09:00"), at("10:00"))
     api = session_api(pro_a.user)
@@ -330,7 +323,7 @@ def test_the_api_shows_until_when_a_booking_is_cancellable_and_refuses_a_late_mo
 
 
 def test_staff_approve_and_decline_requests_over_the_api_professionals_cannot(
-    location, room, as_pro, pro_a, staff, at, fast_passwords
+    location, room, as_pro, pro_a, staff, at
 ):
     set_policy(location, approval_mode=ApprovalMode.MANUAL)
     first = as_pro(room, at("09:00"), at("10:00"))
@@ -345,7 +338,7 @@ def test_staff_approve_and_decline_requests_over_the_api_professionals_cannot(
     assert (declined["status"], declined["cancellation_reason"]) == ("cancelled", "Fully booked")
 
 
-def test_the_location_api_shows_the_policy(location, pro_a, fast_passwords):
+def test_the_location_api_shows_the_policy(location, pro_a):
     set_policy(location, booking_horizon_days=30, approval_mode=ApprovalMode.KNOWN)
     shown = session_api(pro_a.user).get(f"/locations/{location.pk}").json()
     assert (shown["booking_horizon_days"], shown["approval_mode"]) == (30, "known")
