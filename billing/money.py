@@ -85,6 +85,11 @@ def parse_amount(text: str | Decimal, currency: str) -> Decimal:
     return quantize(amount, currency)
 
 
+def format_amount(amount: Decimal, currency: str) -> str:
+    """1234.5 EUR → "1,234.50": thousands separated, the currency's places, no code."""
+    return f"{quantize(amount, currency):,.{CURRENCIES.get(currency, 2)}f}"
+
+
 def format_money(amount: Decimal, currency: str) -> str:
     """1234.5 EUR → "1,234.50 EUR": thousands separated, the currency's places."""
-    return f"{quantize(amount, currency):,.{CURRENCIES.get(currency, 2)}f} {currency}"
+    return f"{format_amount(amount, currency)} {currency}"

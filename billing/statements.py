@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import mimetypes
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from scheduling.models import Booking, BookingStatus, Location
 
-from . import ledger, money
+from . import ledger, listing, money
 from .models import Payment
 
 # Statement templates refer to static files as {{ static_base }}path; nothing else is fetched.
@@ -43,6 +44,19 @@ class StaticOnlyFetcher(weasyprint.URLFetcher):
             body = handle.read()
         content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
         return weasyprint.urls.URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+
+STATE_ORDER = {
+    BookingStatus.BOOKED: 0,
+    BookingStatus.EXECUTED: 1,
+    BookingStatus.NO_SHOW: 2,
+    BookingStatus.CANCELLED: 3,
+}
+
+
+def natural(text: str) -> list:
+    """A sort key that orders the numbers inside names by value: Sala 2 < Sala 10."""
+    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text)]
 
 
 def month_bounds(year: int, month: int) -> tuple[date, date]:
@@ -85,12 +99,20 @@ class StatementContent:
 
     @property
     def by_state(self) -> dict[str, Decimal]:
-        return ledger.totals_by(self.lines, lambda c: c.kind)
+        """Totals per state, in the order of the booking's life (booked, executed, no-show,
+        late cancellation)."""
+        ordered = sorted(self.lines, key=lambda c: STATE_ORDER.get(c.booking.status, 9))
+        return ledger.totals_by(ordered, lambda c: c.kind)
 
     @property
     def by_room(self) -> dict[str, Decimal]:
+        """Totals per room, by location and then room, "Sala 2" before "Sala 10"."""
+        ordered = sorted(
+            self.lines,
+            key=lambda c: (natural(c.booking.room.location.name), natural(c.booking.room.name)),
+        )
         return ledger.totals_by(
-            self.lines, lambda c: f"{c.booking.room.name} · {c.booking.room.location.name}"
+            ordered, lambda c: f"{c.booking.room.name} · {c.booking.room.location.name}"
         )
 
     def totals(self) -> dict:
@@ -180,6 +202,9 @@ def render_pdf(
         "billing/statement.html",
         {
             "s": content,
+            "listing": listing.charge_listing(
+                content.lines, content.currency, content.charges_total
+            ),
             "number": number,
             "version": version,
             "replaces": replaces,

@@ -73,55 +73,68 @@ def issue_statement(
     """Issue `professional`'s statement for the month: compute it, render the PDF, store
     both. If one was issued before, the new one is the next version and replaces it.
 
-    With `send_email` the PDF is emailed to the professional after commit. Raises
-    BillingError for a month that is not one."""
+    The PDF is rendered before the transaction (the layout takes most of a second and
+    must not hold the database's write lock); inside it the number and the predecessor
+    are checked again, and if someone issued a statement meanwhile it is rendered again
+    on top of theirs. With `send_email` the PDF is emailed to the professional after
+    commit. Raises BillingError for a month that is not one."""
     _check_period(year, month)
     currency = currency or _default_currency(professional)
     content = statements.build(professional, year, month, currency)
-    for attempt in range(ATTEMPTS):
+    for _attempt in range(ATTEMPTS):
+        previous = current_statement(professional, year, month, currency)
+        if batch is not None and previous is not None:
+            return previous  # a batch issues what is missing, it never re-issues
+        number = _next_number(year, month)
+        version = previous.version + 1 if previous else 1
+        pdf = statements.render_pdf(
+            content,
+            number=number,
+            version=version,
+            replaces=previous.number if previous else None,
+            issued_on=timezone.now().date(),
+        )
+        statement = Statement(
+            number=number,
+            professional=professional,
+            year=year,
+            month=month,
+            currency=currency,
+            version=version,
+            replaces=previous,
+            opening_balance=content.opening_balance,
+            charges_total=content.charges_total,
+            payments_total=content.payments_total,
+            closing_balance=content.closing_balance,
+            totals=content.totals(),
+            line_count=len(content.lines),
+            pdf=pdf,
+            batch=batch,
+            issued_by=_user(by),
+            source=source,
+        )
         try:
             with transaction.atomic(durable=True):
-                previous = current_statement(professional, year, month, currency)
-                if batch is not None and previous is not None:
-                    return previous  # a batch issues what is missing, it never re-issues
-                number = _next_number(year, month)
-                version = previous.version + 1 if previous else 1
-                pdf = statements.render_pdf(
-                    content,
-                    number=number,
-                    version=version,
-                    replaces=previous.number if previous else None,
-                    issued_on=timezone.now().date(),
-                )
-                statement = Statement(
-                    number=number,
-                    professional=professional,
-                    year=year,
-                    month=month,
-                    currency=currency,
-                    version=version,
-                    replaces=previous,
-                    opening_balance=content.opening_balance,
-                    charges_total=content.charges_total,
-                    payments_total=content.payments_total,
-                    closing_balance=content.closing_balance,
-                    totals=content.totals(),
-                    line_count=len(content.lines),
-                    pdf=pdf,
-                    batch=batch,
-                    issued_by=_user(by),
-                    source=source,
-                )
+                latest = current_statement(professional, year, month, currency)
+                if (latest and latest.pk) != (previous and previous.pk) or (
+                    _next_number(year, month) != number
+                ):
+                    raise _Overtaken
                 statement.save(force_insert=True)
                 if send_email:
                     transaction.on_commit(lambda s=statement: email_statement(s))
-            return statement
-        except IntegrityError:
+        except (_Overtaken, IntegrityError):
             # Someone issued a statement at the same moment (same number or same
-            # predecessor): try again on top of theirs.
-            if attempt == ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
+            # predecessor): render again on top of theirs.
+            continue
+        return statement
+    raise BillingError(
+        _("Statements were being issued by someone else at the same time; try again.")
+    )
+
+
+class _Overtaken(Exception):
+    """Another statement of the month was stored between rendering and storing ours."""
 
 
 def _default_currency(professional) -> str:

@@ -175,3 +175,27 @@ def test_a_batch_leaves_out_professionals_whose_first_booking_is_next_month(
     past("2026-11-01", "07:00", "08:00", pro_b, state="executed")  # November only
     batch = start_batch(2026, 10, send_email=False, by=staff, source=Source.BACKOFFICE)
     assert batch.targets == [[pro_a.pk, "EUR"]]
+
+
+def test_a_statement_issued_while_another_renders_makes_the_other_the_next_version(
+    october, pro_a, staff, monkeypatch
+):
+    """The PDF is laid out outside the transaction (it takes most of a second and must not
+    hold the write lock); a statement stored meanwhile is noticed and ours is rendered
+    again on top of it, with the next number and version."""
+    render = statements.render_pdf
+    numbers_rendered = []
+
+    def render_while_someone_else_issues(content, **kwargs):
+        numbers_rendered.append(kwargs["number"])
+        if len(numbers_rendered) == 1:  # a colleague clicks "issue" at the same moment
+            issue(pro_a, 2026, 10, staff)
+        return render(content, **kwargs)
+
+    monkeypatch.setattr(statements, "render_pdf", render_while_someone_else_issues)
+    ours = issue(pro_a, 2026, 10, staff)
+    theirs = Statement.objects.get(version=1)
+    assert numbers_rendered == ["2026-10-0001", "2026-10-0001", "2026-10-0002"]
+    assert (ours.number, ours.version, ours.replaces) == ("2026-10-0002", 2, theirs)
+    assert "Version 2, replaces 2026-10-0001" in pdf_text(ours.pdf)
+    assert Statement.objects.count() == 2
