@@ -11,14 +11,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils.translation import gettext_lazy as _
 
 from scheduling.models import Booking, BookingStatus
 
 from . import money
-from .models import Allocation, BillingPolicy, Payment
+from .models import Allocation, BillingPolicy, ChargeKind, ChargeRule, Payment
 
 
 class PaymentState:
@@ -35,6 +36,10 @@ class PaymentState:
     }
 
 
+# A booking in one of these may be charged a percentage of its price.
+PENALTY_STATUSES = (BookingStatus.NO_SHOW, BookingStatus.CANCELLED)
+
+
 class Policies:
     """Billing policies by location, read once per use (a location without a row gets
     the defaults)."""
@@ -43,10 +48,13 @@ class Policies:
         self._by_location: dict[int, BillingPolicy] = {}
 
     def __call__(self, location) -> BillingPolicy:
-        if location.pk not in self._by_location:
-            policy = BillingPolicy.objects.filter(location_id=location.pk).first()
-            self._by_location[location.pk] = policy or BillingPolicy(location=location)
-        return self._by_location[location.pk]
+        return self.of(location.pk)
+
+    def of(self, location_id: int) -> BillingPolicy:
+        if location_id not in self._by_location:
+            policy = BillingPolicy.objects.filter(location_id=location_id).first()
+            self._by_location[location_id] = policy or BillingPolicy(location_id=location_id)
+        return self._by_location[location_id]
 
 
 def is_late_cancellation(booking: Booking, policy: BillingPolicy | None = None) -> bool:
@@ -57,27 +65,44 @@ def is_late_cancellation(booking: Booking, policy: BillingPolicy | None = None) 
     return booking.status == BookingStatus.CANCELLED and booking.cancelled_late
 
 
-def charge_for(booking: Booking, policy: BillingPolicy) -> Decimal:
-    """What `booking` charges its professional: its price when booked or executed, the
-    location's no-show percentage of it for a no-show, the late-cancellation percentage
-    when cancelled late, nothing when cancelled in time."""
+def charge_for(booking, policy, rule: ChargeRule | None = None) -> Decimal:
+    """What `booking` charges its professional: its price when booked or executed; for a
+    no-show or a late cancellation, the percentage of it fixed when that happened
+    (`rule`, see billing.charge_rules); nothing when cancelled in time.
+
+    `policy` is the location's current BillingPolicy, or a function returning it (read
+    only when needed): it is used only for a no-show or late cancellation without a rule
+    of its kind, which the booking service never leaves."""
     if booking.status in (BookingStatus.BOOKED, BookingStatus.EXECUTED):
         return money.quantize(booking.price, booking.currency)
     if booking.status == BookingStatus.NO_SHOW:
-        return money.percent_of(booking.price, policy.no_show_percent, booking.currency)
-    if is_late_cancellation(booking, policy):
-        return money.percent_of(booking.price, policy.late_cancel_percent, booking.currency)
-    return money.quantize(Decimal(0), booking.currency)
+        kind = ChargeKind.NO_SHOW
+    elif booking.status == BookingStatus.CANCELLED and booking.cancelled_late:
+        kind = ChargeKind.LATE_CANCELLATION
+    else:
+        return money.quantize(Decimal(0), booking.currency)
+    if rule is not None and rule.kind == kind:
+        percent = rule.percent
+    else:
+        current = policy() if callable(policy) else policy
+        percent = (
+            current.no_show_percent if kind == ChargeKind.NO_SHOW else current.late_cancel_percent
+        )
+    return money.percent_of(booking.price, percent, booking.currency)
 
 
-def charge_kind(booking: Booking, policy: BillingPolicy) -> str:
+def rules_by_booking(booking_ids=None) -> dict[int, ChargeRule]:
+    """Charge rules of the bookings named (all of them when None), by booking id."""
+    query = ChargeRule.objects.all()
+    if booking_ids is not None:
+        query = query.filter(booking_id__in=list(booking_ids))
+    return {rule.booking_id: rule for rule in query}
+
+
+def charge_kind(booking: Booking) -> str:
     """The line's state as a person reads it on a statement."""
     if booking.status == BookingStatus.CANCELLED:
-        return (
-            str(_("Late cancellation"))
-            if is_late_cancellation(booking, policy)
-            else str(_("Cancelled"))
-        )
+        return str(_("Late cancellation")) if booking.cancelled_late else str(_("Cancelled"))
     return booking.get_status_display()
 
 
@@ -133,14 +158,17 @@ def charges(bookings, *, policies: Policies | None = None, with_allocations=True
     policies = policies or Policies()
     rows = sorted(bookings, key=lambda b: (b.starts_at, b.pk))
     allocated = allocated_by_booking(b.pk for b in rows) if with_allocations else {}
+    rules = rules_by_booking(b.pk for b in rows if b.status in PENALTY_STATUSES)
     result = []
     for booking in rows:
-        policy = policies(booking.room.location)
+        location_id = booking.room.location_id
         result.append(
             Charge(
                 booking=booking,
-                amount=charge_for(booking, policy),
-                kind=charge_kind(booking, policy),
+                amount=charge_for(
+                    booking, lambda i=location_id: policies.of(i), rules.get(booking.pk)
+                ),
+                kind=charge_kind(booking),
                 allocated=allocated.get(booking.pk, Decimal(0)),
             )
         )
@@ -182,9 +210,15 @@ class BalanceRow:
     def balance(self) -> Decimal:
         return money.quantize(self.charged - self.paid, self.currency)
 
+    @property
+    def credit(self) -> Decimal:
+        """What the clinic holds for the professional (a negative balance, as positive)."""
+        return -self.balance
 
-def all_balances() -> dict[tuple[int, str], BalanceRow]:
-    """Every professional's charged, paid and balance per currency, in two queries."""
+
+def all_balances(professional_ids=None) -> dict[tuple[int, str], BalanceRow]:
+    """Charged, paid and balance per professional and currency (of every professional, or
+    of those named), in three queries; bookings are read as plain rows, not models."""
     rows: dict[tuple[int, str], BalanceRow] = {}
 
     def row(pro_id, currency):
@@ -193,15 +227,41 @@ def all_balances() -> dict[tuple[int, str], BalanceRow]:
             rows[key] = BalanceRow(pro_id, currency, Decimal(0), Decimal(0))
         return rows[key]
 
+    bookings = Booking.objects.all()
+    payments = Payment.objects.all()
+    if professional_ids is not None:
+        ids = list(professional_ids)
+        bookings = bookings.filter(professional_id__in=ids)
+        payments = payments.filter(professional_id__in=ids)
     policies = Policies()
-    for booking in Booking.objects.select_related("room__location").iterator(chunk_size=2000):
-        row(booking.professional_id, booking.currency).charged += charge_for(
-            booking, policies(booking.room.location)
+    fields = ("professional_id", "status", "price", "currency", "cancelled_late")
+    booked = bookings.annotate(
+        location_id=F("room__location_id"),
+        rule_kind=F("charge_rule__kind"),
+        rule_percent=F("charge_rule__percent"),
+    ).values_list(*fields, "location_id", "rule_kind", "rule_percent")
+    for pro_id, status, price, currency, late, location_id, kind, percent in booked.iterator(
+        chunk_size=2000
+    ):
+        booking = SimpleNamespace(
+            status=status, price=price, currency=currency, cancelled_late=late
         )
-    paid = Payment.objects.values("professional_id", "currency").annotate(total=Sum("amount"))
+        rule = SimpleNamespace(kind=kind, percent=percent) if kind else None
+        row(pro_id, currency).charged += charge_for(
+            booking, lambda i=location_id: policies.of(i), rule
+        )
+    paid = payments.values("professional_id", "currency").annotate(total=Sum("amount"))
     for item in paid:
         row(item["professional_id"], item["currency"]).paid += item["total"]
     return rows
+
+
+def balances_by_professional(professional_ids) -> dict[int, list[BalanceRow]]:
+    """professional id → their balance rows, one per currency they have used."""
+    result: dict[int, list[BalanceRow]] = defaultdict(list)
+    for (pro_id, _currency), balance_row in sorted(all_balances(professional_ids).items()):
+        result[pro_id].append(balance_row)
+    return dict(result)
 
 
 def totals_by(items, key) -> dict[str, Decimal]:

@@ -35,6 +35,10 @@ class BillingPolicy(models.Model):
         decimal_places=2,
         default=DEFAULT_LATE_CANCEL_PERCENT,
         validators=PERCENT,
+        help_text=_(
+            "Applies to cancellations made late from now on; earlier ones keep the "
+            "percentage in force when they happened."
+        ),
     )
     no_show_percent = models.DecimalField(
         _("no-show charge (%)"),
@@ -42,6 +46,10 @@ class BillingPolicy(models.Model):
         decimal_places=2,
         default=DEFAULT_NO_SHOW_PERCENT,
         validators=PERCENT,
+        help_text=_(
+            "Applies to no-shows marked from now on; earlier ones keep the percentage in "
+            "force when they were marked."
+        ),
     )
     cancellation_deadline_hours = models.PositiveIntegerField(
         _("free cancellation until (hours before start)"),
@@ -64,6 +72,41 @@ class BillingPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(self.location)
+
+
+class ChargeKind(models.TextChoices):
+    LATE_CANCELLATION = "late_cancel", _("Late cancellation")
+    NO_SHOW = "no_show", _("No-show")
+
+
+class ChargeRule(models.Model):
+    """The percentage of its price that a booking's late cancellation or no-show costs,
+    fixed by the booking service in the transaction that cancelled it late or marked it a
+    no-show (billing.charge_rules.fix). Like a booking keeps the price it was booked at,
+    its charge keeps the rule it was incurred under: changing a location's billing
+    policy in March never rewrites January's charges. Undo and do again fixes the rule
+    in force at the second time."""
+
+    booking = models.OneToOneField(
+        "scheduling.Booking", on_delete=models.CASCADE, related_name="charge_rule"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=ChargeKind.choices)
+    percent = models.DecimalField(
+        _("percentage of the price"), max_digits=5, decimal_places=2, validators=PERCENT
+    )
+    fixed_at = models.DateTimeField(_("fixed at"))
+
+    class Meta:
+        verbose_name = _("charge rule")
+        verbose_name_plural = _("charge rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__gte=0, percent__lte=100), name="charge_rule_percent_0_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.percent}% (booking #{self.booking_id})"
 
 
 class PriceAgreement(models.Model):

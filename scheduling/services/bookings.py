@@ -21,6 +21,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing import charge_rules
+from billing.models import ChargeKind
 from billing.pricing import booking_price
 from professionals.models import Professional
 
@@ -588,6 +590,9 @@ def cancel(
         }
         if late:
             diff["cancelled_late"] = (False, True)
+            # The charge keeps the percentage in force now, as a booking keeps its price.
+            percent = charge_rules.fix(current, ChargeKind.LATE_CANCELLATION)
+            diff["charge_percent"] = (None, percent)
         _record(current, "cancelled", diff, by=by, source=source, ip=ip)
         events.send_booking_event_on_commit(current, "cancelled")
     return current
@@ -684,14 +689,12 @@ def _mark(booking, new_status: str, action: str, *, by, source: str, ip: str | N
                 }
             )
         _set(current, BookingStatus.BOOKED, status=new_status, updated_by=_user(by))
-        _record(
-            current,
-            action,
-            {"status": (BookingStatus.BOOKED, new_status)},
-            by=by,
-            source=source,
-            ip=ip,
-        )
+        diff = {"status": (BookingStatus.BOOKED, new_status)}
+        if new_status == BookingStatus.NO_SHOW:
+            # The charge keeps the percentage in force now, as a booking keeps its price.
+            percent = charge_rules.fix(current, ChargeKind.NO_SHOW)
+            diff["charge_percent"] = (None, percent)
+        _record(current, action, diff, by=by, source=source, ip=ip)
         events.send_booking_event_on_commit(current, action)
     return current
 
