@@ -2,22 +2,52 @@
 email or phone. Bookings keep a professional from being deleted: deactivate instead."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.utils.translation import gettext_lazy as _
 
 from accounts import invitations
+from billing import ledger, marks
 
 from .models import Professional
 
 
+class BalancesChangeList(ChangeList):
+    """Reads the balances of the professionals on the page at once (three queries)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        balances = ledger.balances_by_professional(p.pk for p in self.result_list)
+        for professional in self.result_list:
+            professional.balances = balances.get(professional.pk, [])
+
+
 @admin.register(Professional)
 class ProfessionalAdmin(admin.ModelAdmin):
-    list_display = ["name", "profession", "registration_number", "email", "phone", "active"]
+    list_display = [
+        "name",
+        "profession",
+        "registration_number",
+        "email",
+        "phone",
+        "active",
+        "balance",
+    ]
     list_filter = ["active", "profession"]
     search_fields = ["name", "profession", "registration_number", "email", "phone"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
     readonly_fields = ["created_at"]
     actions = ["invite"]
+
+    def get_changelist(self, request, **kwargs):
+        return BalancesChangeList
+
+    @admin.display(description=_("balance"))
+    def balance(self, professional):
+        rows = getattr(professional, "balances", None)
+        if rows is None:  # outside the list (a change page)
+            rows = ledger.balances_by_professional([professional.pk]).get(professional.pk, [])
+        return marks.balance_text(rows)
 
     @admin.action(description=_("Invite by email (a link to set their password)"))
     def invite(self, request, queryset):

@@ -11,6 +11,8 @@ from django.views.decorators.http import require_POST
 
 from accounts import invitations
 from accounts.access import staff_required
+from billing import ledger
+from billing.models import Statement
 from scheduling import calendar
 from scheduling.models import Booking
 
@@ -30,6 +32,9 @@ def professional_list(request):
             | Q(phone__icontains=query)
         )
     page = Paginator(found, 50).get_page(request.GET.get("page"))
+    balances = ledger.balances_by_professional(p.pk for p in page)
+    for professional in page:
+        professional.balances = balances.get(professional.pk, [])
     template = (
         "professionals/partials/professional_rows.html"
         if request.htmx
@@ -93,11 +98,10 @@ def professional_invite(request, pk: int):
 def professional_detail(request, pk: int):
     professional = get_object_or_404(Professional, pk=pk)
     now = timezone.now()
-    bookings = Booking.objects.for_page().filter(professional=professional)
-    upcoming = [calendar.card_for(b) for b in bookings.filter(ends_at__gt=now)[:50]]
-    past = [
-        calendar.card_for(b) for b in bookings.filter(ends_at__lte=now).order_by("-starts_at")[:50]
-    ]
+    bookings = Booking.objects.filter(professional=professional)
+    # Cards carry each booking's payment state (paid / part paid / unpaid).
+    upcoming = calendar.cards_of(bookings.filter(ends_at__gt=now).order_by("starts_at")[:50])
+    past = calendar.cards_of(bookings.filter(ends_at__lte=now).order_by("-starts_at")[:50])
     return render(
         request,
         "professionals/professional_detail.html",
@@ -107,6 +111,10 @@ def professional_detail(request, pk: int):
             "last_invitation": professional.user.invitations.first(),
             "upcoming": upcoming,
             "past": past,
+            "balances": ledger.balances_by_professional([professional.pk]).get(professional.pk, []),
+            "statements": Statement.objects.filter(
+                professional=professional, replaced_by__isnull=True
+            ).order_by("-year", "-month", "currency")[:12],
             "title": _("Professional"),
         },
     )

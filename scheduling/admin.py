@@ -10,6 +10,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from billing import ledger as billing_ledger
+from billing import marks as billing_marks
+
 from . import services
 from .errors import BookingError
 from .forms import BookingAdminForm, client_ip, refusal_messages
@@ -147,7 +150,16 @@ class BookingChangeInline(admin.TabularInline):
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
     form = BookingAdminForm
-    list_display = ["pk", "when", "room", "location", "professional", "status", "price_label"]
+    list_display = [
+        "pk",
+        "when",
+        "room",
+        "location",
+        "professional",
+        "status",
+        "price_label",
+        "payment_label",
+    ]
     list_display_links = ["pk", "when"]
     list_filter = [
         UpcomingFilter,
@@ -177,6 +189,7 @@ class BookingAdmin(admin.ModelAdmin):
         "cancelled_late",
         "notes",
         "price_label",
+        "payment_label",
         "source",
         "created_at",
         "created_by",
@@ -187,6 +200,7 @@ class BookingAdmin(admin.ModelAdmin):
         "professional",
         "cancelled_late",
         "price_label",
+        "payment_label",
         "source",
         "created_at",
         "created_by",
@@ -216,7 +230,8 @@ class BookingAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("room__location", "professional")
+        queryset = super().get_queryset(request).select_related("room__location", "professional")
+        return billing_marks.with_payment_fields(queryset)  # payment state without queries
 
     @admin.display(description=_("when (local time)"), ordering="starts_at")
     def when(self, booking):
@@ -229,6 +244,13 @@ class BookingAdmin(admin.ModelAdmin):
     @admin.display(description=_("price"), ordering="price")
     def price_label(self, booking):
         return f"{booking.price} {booking.currency}"
+
+    @admin.display(description=_("payment"))
+    def payment_label(self, booking):
+        if not hasattr(booking, "billing_allocated"):  # a form's fresh instance
+            return "—"
+        state = billing_marks.state_of_booking(booking, billing_ledger.Policies())
+        return billing_ledger.PaymentState.LABELS[state]
 
     def _apply(self, request, queryset, service, done_message):
         done = 0

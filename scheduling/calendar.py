@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 from django.db.models import Prefetch
 from django.utils.safestring import SafeString, mark_safe
 
+from billing import ledger, marks
+
 from . import availability, calendar_html, timeslots
 from .models import Booking, BookingStatus, Location, OpeningHours, Room
 
@@ -41,6 +43,7 @@ class BookingCard:
     end_label: str
     start_minute: int  # wall-clock minutes since local midnight
     minutes: int
+    payment_state: str = ""  # billing.ledger.PaymentState
 
     @property
     def is_booked(self) -> bool:
@@ -72,6 +75,7 @@ def _card(row: dict, zone, labels: dict) -> BookingCard:
         end_label=f"{local_end:%H:%M}",
         start_minute=local_start.hour * 60 + local_start.minute,
         minutes=int((ends_at - starts_at).total_seconds() // 60),
+        payment_state=row.get("payment_state", ""),
     )
 
 
@@ -100,7 +104,10 @@ def cards_of(queryset) -> list[BookingCard]:
     labels = _status_labels()
     zones: dict[str, ZoneInfo] = {}
     cards = []
-    for row in queryset.values(*CARD_FIELDS):
+    policies = ledger.Policies()
+    rows = marks.with_payment_fields(queryset).values(*CARD_FIELDS, *marks.PAYMENT_FIELDS)
+    for row in rows:
+        row["payment_state"] = marks.state_of_row(row, row["room__location_id"], policies)
         tz = row["room__location__tz"]
         zone = zones.get(tz) or zones.setdefault(tz, ZoneInfo(tz))
         cards.append(_card(row, zone, labels))
@@ -121,6 +128,7 @@ def card_for(booking: Booking) -> BookingCard:
         "cancellation_reason": booking.cancellation_reason,
         "starts_at": booking.starts_at,
         "ends_at": booking.ends_at,
+        "payment_state": ledger.booking_charge(booking).payment_state,
     }
     return _card(row, booking.room.location.zone, _status_labels())
 

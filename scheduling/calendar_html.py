@@ -13,6 +13,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from billing.marks import mark_for
+
 
 def _attrs(card) -> str:
     notes = f' data-notes="{_escape(card.notes)}"' if card.notes else ""
@@ -25,7 +27,20 @@ def _attrs(card) -> str:
 
 def _label(card) -> str:
     when = f"{card.start_label}–{card.end_label}"
-    return f"{card.professional_name}, {when}, {card.room_name}, {card.status_label}"
+    mark = mark_for(card.payment_state, card.status)
+    paid = f", {mark[1]}" if mark else ""
+    return f"{card.professional_name}, {when}, {card.room_name}, {card.status_label}{paid}"
+
+
+def _pay(card) -> str:
+    """The paid / part paid / unpaid mark (empty, and hidden, when there is none)."""
+    mark = mark_for(card.payment_state, card.status)
+    if mark is None:
+        return '<span class="b-pay" data-pay></span>'
+    return (
+        f'<span class="b-pay is-{card.payment_state}" data-pay="{card.payment_state}" '
+        f'title="{_escape(mark[1])}">{_escape(mark[0])}</span>'
+    )
 
 
 def booking_block(card) -> SafeString:
@@ -57,8 +72,7 @@ def booking_block(card) -> SafeString:
         'aria-haspopup="menu" {} style="--start: {}; --len: {}" aria-label="{}">'
         '<span class="b-time">{}–{}</span> <span class="b-who">{}</span> '
         '<span class="b-state">{}</span>'
-        # paid / unpaid mark: filled in by billing
-        '<span class="b-pay" data-pay></span>{}</article>',
+        "{}{}</article>",
         card.pk,
         card.status,
         mark_safe(_attrs(card)),  # noqa: S308 - escaped inside
@@ -69,6 +83,7 @@ def booking_block(card) -> SafeString:
         card.end_label,
         card.professional_name,
         card.status_label,
+        mark_safe(_pay(card)),  # noqa: S308 - escaped inside
         mark_safe("".join(extra)),  # noqa: S308 - each part was built by format_html
     )
 
@@ -78,11 +93,10 @@ def booking_chip(card) -> SafeString:
     return mark_safe(  # noqa: S308 - every text from the database is escaped
         f'<article id="booking-{card.pk}" class="chip is-{card.status}" tabindex="0" '
         f'role="button" aria-haspopup="menu" {_attrs(card)} '
-        f'aria-label="{_escape(card.professional_name)}, {card.start_label}–{card.end_label}, '
-        f'{card.status_label}">'
+        f'aria-label="{_escape(_label(card))}">'
+        f"{_pay(card)}"
         f'<span class="b-time">{card.start_label}–{card.end_label}</span> '
-        f'<span class="b-who">{_escape(card.professional_name)}</span>'
-        '<span class="b-pay" data-pay></span></article>'
+        f'<span class="b-who">{_escape(card.professional_name)}</span></article>'
     )
 
 

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from billing import money
+from billing import ledger, money
 
 register = template.Library()
 
@@ -25,3 +25,9 @@ def duration(minutes):
     if hours:
         return _("%(h)d h") % {"h": hours}
     return _("%(m)d min") % {"m": rest}
+
+
+@register.filter
+def payment_label(state):
+    """ "partially_paid" → "Partially paid"; "" (no charge yet) → "—"."""
+    return ledger.PaymentState.LABELS.get(state, "—")
