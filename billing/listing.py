@@ -18,7 +18,10 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.utils import dateformat
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from scheduling.models import BookingStatus
 
@@ -26,9 +29,9 @@ from . import money
 from .ledger import Charge
 from .templatetags.billing_format import duration
 
-# Characters per line at the statement's 8 pt DejaVu Sans Mono on A4 with 16 mm margins:
-# 178 mm = 504.6 pt, one character is 0.602 em = 4.816 pt wide.
-LINE_WIDTH = 104
+# Characters per line at the statement's 8 pt DejaVu Sans Mono: A4 less the 16 mm page
+# margins and the body's 6 pt margins is 492.6 pt; a character is 0.602 em = 4.816 pt.
+LINE_WIDTH = 102
 SMALLEST_GAP = 2
 WIDEST_GAP = 5
 
@@ -75,6 +78,37 @@ class Listing:
     header: str
     rows: list[ListingRow]
     footer: str
+
+    def html(self) -> SafeString:
+        """The rows as runs of preformatted lines, striped per charge.
+
+        Consecutive one-line charges share one block whose stripes are a repeating
+        gradient of the line height (a box per charge costs weasyprint more than the text
+        in it); a charge whose names wrapped gets a block of its own in its stripe's
+        colour, and the next run starts in the colour that follows."""
+        parts: list[str] = []
+        run: list[str] = []
+        run_shaded = False
+
+        def close_run() -> None:
+            if run:
+                shaded = " from-shaded" if run_shaded else ""
+                parts.append(f'<div class="run{shaded}">' + "\n".join(run) + "</div>")
+                run.clear()
+
+        for index, row in enumerate(self.rows):
+            shaded = index % 2 == 1
+            text = escape(row.text)
+            line = f'<span class="warn">{text}</span>' if row.exceptional else text
+            if "\n" in row.text:
+                close_run()
+                parts.append(f'<div class="charge{" shaded" if shaded else ""}">{line}</div>')
+                continue
+            if not run:
+                run_shaded = shaded
+            run.append(line)
+        close_run()
+        return mark_safe("".join(parts))  # noqa: S308 - every text was escaped above
 
 
 def _cells(charge: Charge) -> list[str]:
@@ -144,13 +178,13 @@ def charge_listing(charges: list[Charge], currency: str, charges_total) -> Listi
         Column(_("Room").upper(), "left", wraps=True),
         Column(_("Location").upper(), "left", wraps=True),
         Column(_("Length").upper(), "right", wraps=False),
-        Column(_("State").upper(), "left", wraps=True),
+        Column(_("State").upper(), "left", wraps=False),
         Column((_("Amount (%(currency)s)") % {"currency": currency}).upper(), "right", wraps=False),
     ]
     values = [_cells(charge) for charge in charges]
-    total_label = _("Total of %(count)d charges") % {"count": len(charges)}
-    if len(charges) == 1:
-        total_label = _("Total of 1 charge")
+    total_label = ngettext(
+        "Total of %(count)d charge", "Total of %(count)d charges", len(charges)
+    ) % {"count": len(charges)}
     footer_cells = ["", "", "", "", "", money.format_amount(charges_total, currency)]
     widths = _widths(columns, values, footer_cells)
     gaps = _gaps(widths)
