@@ -13,7 +13,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from scheduling.models import Booking, BookingStatus
@@ -186,11 +187,21 @@ def bookings_of(professional, currency: str):
     )
 
 
+def due(bookings):
+    """The bookings whose charge is due now: those that have started, and late
+    cancellations (due when cancelled). A booking still ahead is paid for later; paying
+    it early leaves a credit until it starts."""
+    return bookings.filter(Q(starts_at__lte=timezone.now()) | Q(status=BookingStatus.CANCELLED))
+
+
 def balance(professional, currency: str) -> Decimal:
-    """What `professional` owes in `currency` now: all charges − all payments (net of
-    reversals)."""
+    """What `professional` owes in `currency` now: the charges due (see `due`) − all
+    payments (net of reversals)."""
     charged = sum(
-        (c.amount for c in charges(bookings_of(professional, currency), with_allocations=False)),
+        (
+            c.amount
+            for c in charges(due(bookings_of(professional, currency)), with_allocations=False)
+        ),
         Decimal(0),
     )
     paid = Payment.objects.filter(professional=professional, currency=currency).aggregate(
@@ -217,8 +228,9 @@ class BalanceRow:
 
 
 def all_balances(professional_ids=None) -> dict[tuple[int, str], BalanceRow]:
-    """Charged, paid and balance per professional and currency (of every professional, or
-    of those named), in three queries; bookings are read as plain rows, not models."""
+    """Charged (due so far, see `due`), paid and balance per professional and currency (of
+    every professional, or of those named), in three queries; bookings are read as plain
+    rows, not models."""
     rows: dict[tuple[int, str], BalanceRow] = {}
 
     def row(pro_id, currency):
@@ -227,7 +239,7 @@ def all_balances(professional_ids=None) -> dict[tuple[int, str], BalanceRow]:
             rows[key] = BalanceRow(pro_id, currency, Decimal(0), Decimal(0))
         return rows[key]
 
-    bookings = Booking.objects.all()
+    bookings = due(Booking.objects.all())
     payments = Payment.objects.all()
     if professional_ids is not None:
         ids = list(professional_ids)

@@ -191,3 +191,15 @@ def test_a_recorded_payment_can_be_neither_edited_nor_deleted(pay, pro_a, locati
         payment.delete()
     payment.refresh_from_db()
     assert payment.amount == Decimal("40.00")
+
+
+def test_a_booking_still_ahead_is_not_owed_yet_and_paying_it_early_is_a_credit(
+    book, room, pro_a, at, past, pay
+):
+    past("2026-10-05", "09:00", "10:00", pro_a, state="executed")  # 40.00, due
+    ahead = book(room, pro_a, at("09:00"), at("10:00"))  # next week, 40.00
+    assert ledger.balance(pro_a, "EUR") == Decimal("40.00")
+    assert ledger.all_balances()[(pro_a.pk, "EUR")].balance == Decimal("40.00")
+    pay(pro_a, "80.00")  # settles both, oldest first
+    assert state(ahead) == ledger.PaymentState.PAID
+    assert ledger.balance(pro_a, "EUR") == Decimal("-40.00")  # a credit until it starts
