@@ -4,11 +4,13 @@ PDF. Issuing and storing it is billing.services.statements' job."""
 from __future__ import annotations
 
 import calendar
+import functools
 import mimetypes
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from urllib.parse import unquote
 
 import weasyprint
@@ -216,4 +218,18 @@ def render_pdf(
     )
     return weasyprint.HTML(
         string=html, base_url=STATIC_BASE, url_fetcher=StaticOnlyFetcher()
-    ).write_pdf()
+    ).write_pdf(stylesheets=[stylesheet()])
+
+
+STYLESHEET = Path(__file__).with_name("statement.css")
+
+
+@functools.cache
+def stylesheet() -> weasyprint.CSS:
+    """billing/statement.css, parsed once per process (weasyprint reads it, never changes
+    it, so every statement can share it)."""
+    return weasyprint.CSS(
+        string=STYLESHEET.read_text(encoding="utf-8"),
+        base_url=STATIC_BASE,
+        url_fetcher=StaticOnlyFetcher(),
+    )

@@ -1,6 +1,7 @@
 """How billing shows money and lengths to people."""
 
 from django import template
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from billing import ledger, money
@@ -31,3 +32,13 @@ def duration(minutes):
 def payment_label(state):
     """ "partially_paid" → "Partially paid"; "" (no charge yet) → "—"."""
     return ledger.PaymentState.LABELS.get(state, "—")
+
+
+@register.filter
+def css_string(value):
+    """Text for inside a double-quoted CSS string in a <style> element: quotes, backslashes,
+    line breaks and "<" escaped the CSS way (HTML entities are not decoded there)."""
+    text = str(value)
+    for char, escaped in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\A "), ("<", "\\3C ")):
+        text = text.replace(char, escaped)
+    return mark_safe(text)  # noqa: S308 - escaped for its CSS context above
