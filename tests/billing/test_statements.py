@@ -91,6 +91,17 @@ def test_the_pdf_shows_local_times_on_both_sides_of_the_dst_change(october, pro_
     assert "18:00–19:00" in text and "No-show" in text and "Late cancellation" in text
     assert "160.00 EUR" in text and "120.00 EUR" in text and "10.00 EUR" in text
     assert "Sala 2 · Lisboa Centro" in text
+    # Each charge reads as one line: local date and time, room, location, length, state,
+    # amount; 09:00 local on both sides of the change (08:00Z before it, 09:00Z after).
+    lines = {tuple(line.split()) for line in text.splitlines()}
+    for expected in [
+        "Sat 24/10/2026 09:00–10:00 Sala 1 Lisboa Centro 1 h Executed 40.00",
+        "Mon 26/10/2026 09:00–10:30 Sala 2 Lisboa Centro 1 h 30 min Executed 60.00",
+        "Tue 27/10/2026 18:00–19:00 Sala 1 Lisboa Centro 1 h No-show 40.00",
+        "Wed 28/10/2026 09:00–10:00 Sala 1 Lisboa Centro 1 h Late cancellation 20.00",
+        "Total of 4 charges 160.00",
+    ]:
+        assert tuple(expected.split()) in lines, expected
 
 
 def test_an_issued_statement_does_not_change_when_bookings_change(october, pro_a, staff):
