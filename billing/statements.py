@@ -196,11 +196,11 @@ def date_to_utc_bound(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
 
-def render_pdf(
+def statement_html(
     content: StatementContent, *, number: str, version: int, replaces: str | None, issued_on: date
-) -> bytes:
-    """The statement as a PDF (A4), rendered from billing/statement.html."""
-    html = render_to_string(
+) -> str:
+    """The statement as HTML (billing/statement.html); its style is `stylesheet()`."""
+    return render_to_string(
         "billing/statement.html",
         {
             "s": content,
@@ -215,6 +215,15 @@ def render_pdf(
             "static_base": STATIC_BASE,
             "title": _("Statement %(number)s") % {"number": number},
         },
+    )
+
+
+def render_pdf(
+    content: StatementContent, *, number: str, version: int, replaces: str | None, issued_on: date
+) -> bytes:
+    """The statement as a PDF (A4)."""
+    html = statement_html(
+        content, number=number, version=version, replaces=replaces, issued_on=issued_on
     )
     return weasyprint.HTML(
         string=html, base_url=STATIC_BASE, url_fetcher=StaticOnlyFetcher()
