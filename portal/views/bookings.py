@@ -76,7 +76,7 @@ def cancel(request, pk: int):
     """GET: what cancelling means now (free, or late and what it costs). POST: cancel."""
     booking = own_booking(request, pk)
     card = cards.cards([booking])[0]
-    form = CancelForm(request.POST or None)
+    form = CancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.cancel(booking, reason=form.cleaned_data["reason"], **audit(request))
