@@ -38,7 +38,13 @@ def home(request):
     past = cards.cards(past_rows[: PAST_SHOWN * (5 if show_all else 1)], now=now)
     # Staff may book for me anywhere: listen to every location for my own changes.
     locations = list(Location.objects.values_list("pk", flat=True))
-    context = portal_context("bookings", upcoming=upcoming, past=past, watched_locations=locations)
+    context = portal_context(
+        "bookings",
+        upcoming=upcoming,
+        past=past,
+        more_upcoming=upcoming_count - len(upcoming),
+        watched_locations=locations,
+    )
     template = "portal/partials/my_bookings.html" if request.htmx else "portal/home.html"
     return render(request, template, context)
 
