@@ -86,6 +86,10 @@ class Dashboard:
             [(w.first_day.strftime("%d/%m"), float(w.hours)) for w in self.weeks], unit="h"
         )
 
+    @property
+    def any_marked(self) -> bool:
+        return any(p.executed or p.no_show for p in self.weeks + self.months)
+
     def attendance_by_week(self):
         return charts.stacked(
             [(w.first_day.strftime("%d/%m"), w.executed, w.no_show) for w in self.weeks]

@@ -39,7 +39,7 @@ class FindForm(forms.Form):
         label=gettext_lazy("Where"),
         queryset=Location.objects.none(),
         required=False,
-        empty_label=gettext_lazy("Every location"),
+        empty_label=gettext_lazy("Everywhere"),
     )
     features = forms.ModelMultipleChoiceField(
         label=gettext_lazy("The room has"),

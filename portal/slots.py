@@ -9,7 +9,7 @@ groups it. Nothing here writes."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
@@ -120,9 +120,11 @@ def find(
     locations: list[Location],
     features: list[str] | None = None,
     now: datetime,
+    moving_id: int | None = None,
 ) -> Search:
     """Free slots of `minutes` for `professional` from `first_day` to `last_day` (local
-    days) at `locations`, that `by` may book under each location's policy."""
+    days) at `locations`, that `by` may book under each location's policy. With
+    `moving_id`, that booking's own time counts as free (it is the one being moved)."""
     notes = []
     bookable = []
     for location in locations:
@@ -141,6 +143,7 @@ def find(
             features=features or None,
             professional_id=professional.pk,
             not_before=now,
+            ignore_booking_id=moving_id,
             step_minutes=STEP_MINUTES,
         )
     by_pk = {location.pk: location for location in bookable}
@@ -193,7 +196,13 @@ def find(
 
 
 def rooms_free_at(
-    *, professional, by, location: Location, starts_at: datetime, minutes: int, now: datetime
+    *,
+    professional,
+    location: Location,
+    starts_at: datetime,
+    minutes: int,
+    now: datetime,
+    moving_id: int | None = None,
 ) -> list[availability.FreeWindow]:
     """The rooms of `location` free for `professional` from `starts_at` for `minutes`."""
     local_day = starts_at.astimezone(ZoneInfo(location.tz)).date()
@@ -204,10 +213,6 @@ def rooms_free_at(
         locations=[location.pk],
         professional_id=professional.pk,
         not_before=now,
+        ignore_booking_id=moving_id,
     )
     return [w for w in windows if w.starts_at == starts_at]
-
-
-def default_range(today: date, until: date | None) -> tuple[date, date]:
-    last = until or today + timedelta(days=6)
-    return today, last

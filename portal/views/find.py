@@ -74,6 +74,7 @@ def find(request):
             locations=[where] if where else locations,
             features=[f.name for f in form.cleaned_data["features"]],
             now=timezone.now(),
+            moving_id=moving.pk if moving else None,
         )
     else:
         status = 422
@@ -82,6 +83,8 @@ def find(request):
         form=form,
         search=search,
         moving=moving,
+        moving_start=moving.starts_at.astimezone(moving.room.location.zone) if moving else None,
+        moving_end=moving.ends_at.astimezone(moving.room.location.zone) if moving else None,
         minutes=form.cleaned_data.get("minutes") if form.is_valid() else None,
     )
     if request.htmx and request.GET.get("part") == "results":
@@ -93,11 +96,11 @@ def _slot_context(request, *, location, starts_at, minutes, moving, error=None) 
     now = timezone.now()
     free = slots.rooms_free_at(
         professional=request.professional,
-        by=request.user,
         location=location,
         starts_at=starts_at,
         minutes=minutes,
         now=now,
+        moving_id=moving.pk if moving else None,
     )
     ends_at = starts_at + (free[0].ends_at - free[0].starts_at) if free else None
     by_pk = location.rooms.prefetch_related("features").in_bulk([w.room_id for w in free])

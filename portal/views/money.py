@@ -17,7 +17,7 @@ from .. import cards, dashboard
 from ..access import professional_required
 from .home import portal_context
 
-OPEN_CHARGES_SHOWN = 50
+OPEN_CHARGES_SHOWN = 10
 
 
 @professional_required
@@ -51,11 +51,13 @@ def money(request):
                 "balance": ledger.balance(professional, currency),
             }
         )
-    open_bookings = [c.booking for c in charges if c.outstanding > 0][-OPEN_CHARGES_SHOWN:]
+    # Due: what has happened (or was cancelled late) and is not paid yet, latest first.
+    due = [c.booking for c in charges if c.outstanding > 0 and c.booking.starts_at <= now]
     context = portal_context(
         "money",
         totals=totals,
-        open_cards=cards.cards(sorted(open_bookings, key=lambda b: b.starts_at, reverse=True)),
+        open_cards=cards.cards(due[::-1][:OPEN_CHARGES_SHOWN]),
+        more_open=max(len(due) - OPEN_CHARGES_SHOWN, 0),
         payments=Payment.objects.filter(professional=professional).order_by("-received_on", "-pk")[
             :50
         ],

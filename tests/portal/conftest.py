@@ -2,11 +2,20 @@
 bookings made through the booking service."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from scheduling.models import Source
 from tests.factories import PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """allauth counts logins per address in the cache; these tests log in many times."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def signed_in(professional) -> Client:

@@ -66,8 +66,13 @@ def test_cancelling_after_the_deadline_warns_of_the_fee_and_is_recorded_late(
 
 def test_moving_before_the_deadline_moves_it(as_a, pro_a, room, other_room, book, at):
     booking = book(room, pro_a, at("09:00"), at("10:00"))
-    page = as_a.get(reverse("portal:find"), {"booking": booking.pk}).content.decode()
+    page = as_a.get(
+        reverse("portal:find"), {"booking": booking.pk, "day": str(at("09:00").date())}
+    ).content.decode()
     assert "Move my booking" in page and f"booking={booking.pk}" in page
+    # Its own time does not block it: half an hour later (overlapping itself) is offered.
+    half_past = at("09:30").astimezone(room.location.zone).isoformat()
+    assert f'data-starts-at="{half_past}"' in page
     response = as_a.post(
         reverse("portal:book"),
         {
