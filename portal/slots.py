@@ -147,16 +147,20 @@ def find(
             step_minutes=STEP_MINUTES,
         )
     by_pk = {location.pk: location for location in bookable}
+    # The length is within every bookable location's limits (checked above); what is left
+    # of the policy per window is the horizon, the same rule `policy.check_times` applies.
+    bound = policy.binds(by)
+    horizon = {location.pk: policy.bookable_until(location, now) for location in bookable}
     beyond = set()
     grouped: dict[tuple, Choice] = {}
     for window in windows:
         location = by_pk[window.location_id]
-        if policy.binds(by):
+        if bound and window.ends_at > horizon[location.pk]:
             try:
                 policy.check_times(location, window.starts_at, window.ends_at, now)
             except InvalidBooking as refusal:
                 beyond.add(refusal.message)
-                continue
+            continue
         key = (window.local_starts_at.date(), location.name, window.location_id, window.starts_at)
         choice = grouped.get(key)
         if choice is None:
