@@ -46,9 +46,6 @@ def money(request):
                 "credit": -due,
                 "paid": paid,
                 "ahead": ahead,
-                # What reception's billing page and the statements show: every charge,
-                # upcoming bookings included, less every payment.
-                "balance": ledger.balance(professional, currency),
             }
         )
     # Due: what has happened (or was cancelled late) and is not paid yet, latest first.
