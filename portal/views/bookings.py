@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from billing import ledger, money
 from scheduling import services
 from scheduling.errors import BookingError, SlotTaken
+from scheduling.models import BookingStatus
 from scheduling.services.rebooking import SAME
 
 from .. import cards
@@ -135,7 +136,7 @@ def rebook(request, pk: int):
         "weekday": date_format(original.starts_at.astimezone(zone), "l"),
         "when": when,
     }
-    if booking.status == "requested":
+    if booking.status == BookingStatus.REQUESTED:
         text += " " + _("Reception will confirm it.")
     messages.success(request, text)
     return redirect(reverse("portal:booking", args=[booking.pk]))

@@ -31,8 +31,7 @@ def feed_page(request):
     feed = CalendarFeed.live_for(request.professional)
     url = feed_url(request, feed) if feed else ""
     webcal = "webcal://" + url.split("://", 1)[1] if url else ""
-    zone = None
-    context = portal_context("feed", feed=feed, url=url, webcal=webcal, zone=zone)
+    context = portal_context("feed", feed=feed, url=url, webcal=webcal)
     return render(request, "portal/feed.html", context)
 
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.http import Http404
@@ -17,7 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from billing.pricing import booking_price
 from scheduling import policy, services
 from scheduling.errors import BookingError, SlotTaken
-from scheduling.models import Location
+from scheduling.models import BookingStatus, Location
 
 from .. import slots
 from ..access import audit, own_booking, professional_required
@@ -102,7 +102,7 @@ def _slot_context(request, *, location, starts_at, minutes, moving, error=None) 
         now=now,
         moving_id=moving.pk if moving else None,
     )
-    ends_at = starts_at + (free[0].ends_at - free[0].starts_at) if free else None
+    ends_at = starts_at + timedelta(minutes=minutes)
     by_pk = location.rooms.prefetch_related("features").in_bulk([w.room_id for w in free])
     rooms = []
     for window in free:
@@ -123,12 +123,12 @@ def _slot_context(request, *, location, starts_at, minutes, moving, error=None) 
         location=location,
         starts_at=starts_at,
         local_start=starts_at.astimezone(zone),
-        local_end=(ends_at or starts_at).astimezone(zone),
+        local_end=ends_at.astimezone(zone),
         minutes=minutes,
         length=length_label(minutes),
         rooms=rooms,
         moving=moving,
-        needs_approval=first == "requested" and not moving,
+        needs_approval=first == BookingStatus.REQUESTED and not moving,
         free_until=policy.free_until(location, starts_at).astimezone(zone),
         currency=location.currency,
         error=error,
@@ -196,7 +196,7 @@ def book(request):
                 ends_at=form.ends_at,
                 **audit(request),
             )
-            if booking.status == "requested":
+            if booking.status == BookingStatus.REQUESTED:
                 messages.success(
                     request,
                     _("Requested. Reception will confirm it; the room is held for you meanwhile."),
