@@ -38,7 +38,12 @@ def binds(by) -> bool:
 def cancellable_until(booking: Booking) -> datetime:
     """Until when (UTC) the booking can be cancelled without it counting as late, and
     moved by the professional."""
-    return booking.starts_at - timedelta(hours=booking.room.location.cancellation_deadline_hours)
+    return free_until(booking.room.location, booking.starts_at)
+
+
+def free_until(location: Location, starts_at: datetime) -> datetime:
+    """Until when a booking at `location` starting at `starts_at` could be cancelled free."""
+    return starts_at - timedelta(hours=location.cancellation_deadline_hours)
 
 
 def is_late(location: Location, starts_at: datetime, at: datetime) -> bool:

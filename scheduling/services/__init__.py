@@ -12,3 +12,4 @@ from .bookings import (  # noqa: F401
     restore,
     update_notes,
 )
+from .rebooking import rebook  # noqa: F401, E402

@@ -275,3 +275,22 @@ def test_logging_in_leaves_no_stale_message_for_a_later_page(client, staff):
     log_in(client, staff.email, PASSWORD)
     page = client.get(reverse("scheduling:location-policies")).content.decode()
     assert "signed in" not in page.lower()
+
+
+def test_an_invited_professional_lands_on_the_portal_and_only_there(
+    client, staff, newcomer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(client, staff, newcomer)
+    link = link_in(mail.outbox[0])
+    response = client.post(
+        link, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("portal:home")
+    page = response.content.decode()
+    assert "My bookings" in page and "Carla Costa" in page  # their name in the top bar
+    assert 'rel="manifest"' in page
+    for staff_page in ("scheduling:calendar", "billing:overview", "professionals:list"):
+        assert client.get(reverse(staff_page)).status_code == 403
+    client.post(reverse("account_logout"))
+    assert "/accounts/login/" in client.get(reverse("portal:home"))["Location"]

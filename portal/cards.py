@@ -1,0 +1,72 @@
+"""A professional's booking as the portal shows it: local times, state, payment state and
+what they may still do with it under the clinic's policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from billing import ledger
+from scheduling import policy
+from scheduling.models import Booking, BookingStatus
+
+
+@dataclass
+class BookingCard:
+    booking: Booking
+    starts: datetime  # local
+    ends: datetime  # local
+    charge: Decimal
+    currency: str
+    payment_state: str
+    payment_label: str
+    free_until: datetime  # local: cancel free (and move) until then
+    can_cancel: bool
+    can_move: bool
+    cancel_is_late: bool
+    can_rebook: bool
+
+    @property
+    def location(self) -> str:
+        return self.booking.room.location.name
+
+    @property
+    def room(self) -> str:
+        return self.booking.room.name
+
+
+def cards(bookings, *, now: datetime | None = None) -> list[BookingCard]:
+    """Cards of `bookings` (with room__location fetched), in the order given. Costs one query
+    for payments plus one per location for billing policies."""
+    now = now or timezone.now()
+    bookings = list(bookings)
+    charges = {c.booking.pk: c for c in ledger.charges(bookings)}
+    result = []
+    for booking in bookings:
+        zone = booking.room.location.zone
+        charge = charges[booking.pk]
+        open_state = booking.status in (BookingStatus.BOOKED, BookingStatus.REQUESTED)
+        deadline = policy.cancellable_until(booking)
+        upcoming = booking.starts_at > now
+        result.append(
+            BookingCard(
+                booking=booking,
+                starts=booking.starts_at.astimezone(zone),
+                ends=booking.ends_at.astimezone(zone),
+                charge=charge.amount,
+                currency=booking.currency,
+                payment_state=charge.payment_state,
+                payment_label=str(ledger.PaymentState.LABELS[charge.payment_state]),
+                free_until=deadline.astimezone(zone),
+                can_cancel=open_state and upcoming,
+                can_move=open_state
+                and upcoming
+                and (booking.status == BookingStatus.REQUESTED or now <= deadline),
+                cancel_is_late=booking.status == BookingStatus.BOOKED and now > deadline,
+                can_rebook=booking.starts_at <= now or booking.status == BookingStatus.CANCELLED,
+            )
+        )
+    return result

@@ -1,0 +1,218 @@
+"""Find a slot and book it: the list (tap 1), the chosen slot with its rooms (tap 2), book
+(tap 3). The same pages move an existing booking when `booking` is given."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from billing.pricing import booking_price
+from scheduling import policy, services
+from scheduling.errors import BookingError, SlotTaken
+from scheduling.models import BookingStatus, Location
+
+from .. import slots
+from ..access import audit, own_booking, professional_required
+from ..forms import FindForm, SlotForm, length_label
+from .home import portal_context
+
+
+def _today(locations) -> date:
+    """Today where the clinic is (its first location's zone)."""
+    zone = locations[0].zone if locations else timezone.get_current_timezone()
+    return timezone.now().astimezone(zone).date()
+
+
+def _moving(request):
+    """The booking being moved (?booking=), if any: only the professional's own."""
+    raw = request.GET.get("booking") or request.POST.get("booking")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404
+    return own_booking(request, int(raw))
+
+
+@professional_required
+@vary_on_headers("HX-Request")
+def find(request):
+    """The search form and the free slots it finds, grouped by day, location and part of
+    the day. Opens with a useful default (the next seven days, one hour, everywhere), so a
+    professional who just wants "a room this week" taps once."""
+    moving = _moving(request)
+    locations = list(Location.objects.filter(rooms__active=True).distinct())
+    today = _today(locations)
+    lengths = slots.allowed_lengths(locations)
+    data = request.GET.copy()
+    data.setdefault("day", today.isoformat())
+    if moving:
+        data["minutes"] = str(moving.minutes)
+        data.setdefault("location", str(moving.room.location_id))
+    else:
+        data.setdefault("minutes", "60" if 60 in lengths else str(lengths[0] if lengths else 60))
+    form = FindForm(
+        data, today=today, lengths=lengths, fixed_minutes=moving.minutes if moving else None
+    )
+    search = None
+    status = 200
+    if form.is_valid():
+        where = form.cleaned_data["location"]
+        search = slots.find(
+            professional=request.professional,
+            by=request.user,
+            first_day=form.cleaned_data["day"],
+            last_day=form.last_day,
+            minutes=form.cleaned_data["minutes"],
+            locations=[where] if where else locations,
+            features=[f.name for f in form.cleaned_data["features"]],
+            now=timezone.now(),
+            moving_id=moving.pk if moving else None,
+        )
+    else:
+        status = 422
+    context = portal_context(
+        "find",
+        form=form,
+        search=search,
+        moving=moving,
+        moving_start=moving.starts_at.astimezone(moving.room.location.zone) if moving else None,
+        moving_end=moving.ends_at.astimezone(moving.room.location.zone) if moving else None,
+        minutes=form.cleaned_data.get("minutes") if form.is_valid() else None,
+    )
+    if request.htmx and request.GET.get("part") == "results":
+        return render(request, "portal/partials/find_results.html", context, status=status)
+    return render(request, "portal/find.html", context, status=status)
+
+
+def _slot_context(request, *, location, starts_at, minutes, moving, error=None) -> dict:
+    now = timezone.now()
+    free = slots.rooms_free_at(
+        professional=request.professional,
+        location=location,
+        starts_at=starts_at,
+        minutes=minutes,
+        now=now,
+        moving_id=moving.pk if moving else None,
+    )
+    ends_at = starts_at + timedelta(minutes=minutes)
+    by_pk = location.rooms.prefetch_related("features").in_bulk([w.room_id for w in free])
+    rooms = []
+    for window in free:
+        room = by_pk[window.room_id]
+        rooms.append(
+            {
+                "room": room,
+                "price": booking_price(
+                    room, request.professional, window.starts_at, window.ends_at
+                ),
+                "features": [f.name for f in room.features.all()],
+            }
+        )
+    zone = location.zone
+    first = policy.first_status(location, request.professional, request.user)
+    return portal_context(
+        "find",
+        location=location,
+        starts_at=starts_at,
+        local_start=starts_at.astimezone(zone),
+        local_end=ends_at.astimezone(zone),
+        minutes=minutes,
+        length=length_label(minutes),
+        rooms=rooms,
+        moving=moving,
+        needs_approval=first == BookingStatus.REQUESTED and not moving,
+        free_until=policy.free_until(location, starts_at).astimezone(zone),
+        currency=location.currency,
+        error=error,
+    )
+
+
+@professional_required
+def slot(request):
+    """One start time at one location: the rooms free then, their prices and the policy
+    that applies; the Book button. A bottom sheet over the list (htmx) or a page."""
+    try:
+        location = Location.objects.get(pk=int(request.GET.get("location", "")))
+        form = SlotForm(
+            {
+                "room": request.GET.get("room") or None,
+                "starts_at": request.GET.get("starts_at", ""),
+                "minutes": request.GET.get("minutes", ""),
+            }
+        )
+        form.fields["room"].required = False
+        if not form.is_valid():
+            raise ValueError
+    except (ValueError, Location.DoesNotExist):
+        messages.error(request, _("That slot is not one we offered; choose one from the list."))
+        return redirect("portal:find")
+    context = _slot_context(
+        request,
+        location=location,
+        starts_at=form.cleaned_data["starts_at"],
+        minutes=form.cleaned_data["minutes"],
+        moving=_moving(request),
+    )
+    context["chosen_room"] = form.cleaned_data.get("room")
+    template = "portal/partials/slot_sheet.html" if request.htmx else "portal/slot.html"
+    return render(request, template, context)
+
+
+@professional_required
+@require_POST
+def book(request):
+    """Book (or move, with `booking`) the chosen room at the chosen time, through the
+    booking service. A refusal shows the sentence and what is free instead; it changed
+    nothing."""
+    moving = _moving(request)
+    form = SlotForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("portal:find")
+    room = form.cleaned_data["room"]
+    try:
+        if moving:
+            booking = services.move(
+                moving,
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.ends_at,
+                room=room,
+                **audit(request),
+            )
+            messages.success(request, _("Moved. Your booking is now at the time below."))
+        else:
+            booking = services.book(
+                room=room,
+                professional=request.professional,
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.ends_at,
+                **audit(request),
+            )
+            if booking.status == BookingStatus.REQUESTED:
+                messages.success(
+                    request,
+                    _("Requested. Reception will confirm it; the room is held for you meanwhile."),
+                )
+            else:
+                messages.success(request, _("Booked. See you there."))
+    except BookingError as error:
+        context = _slot_context(
+            request,
+            location=room.location,
+            starts_at=form.cleaned_data["starts_at"],
+            minutes=form.cleaned_data["minutes"],
+            moving=moving,
+            error=error,
+        )
+        context["alternatives"] = error.alternatives if isinstance(error, SlotTaken) else []
+        context["chosen_room"] = None
+        return render(request, "portal/slot.html", context, status=error.status)
+    return redirect(reverse("portal:booking", args=[booking.pk]))

@@ -1,0 +1,131 @@
+// The portal's few behaviours: the chosen slot opens as a bottom sheet, and the live
+// stream keeps "find a slot" and "my bookings" true while the page is open. Messages can
+// be lost, so every (re)connect re-fetches what the page shows.
+
+const sheet = document.getElementById("sheet");
+const PARTIAL = { "HX-Request": "true" };
+
+// ------------------------------------------------------------------ the slot sheet
+
+async function openSheet(url) {
+  const response = await fetch(url, { headers: PARTIAL, credentials: "same-origin", cache: "no-store" });
+  if (!response.ok) { window.location.href = url; return; }
+  sheet.innerHTML = await response.text();
+  sheet.dataset.url = url;
+  if (!sheet.open) sheet.showModal();
+  sheet.querySelector("[data-book]")?.focus();
+}
+
+if (sheet) {
+  document.addEventListener("click", (event) => {
+    const chip = event.target.closest("a.chip");
+    if (!chip || event.metaKey || event.ctrlKey) return;
+    event.preventDefault();
+    openSheet(chip.href);
+  });
+  sheet.addEventListener("click", (event) => {
+    if (event.target === sheet) sheet.close(); // a tap on the backdrop
+  });
+  sheet.addEventListener("submit", (event) => {
+    const button = event.target.querySelector("[data-book]");
+    if (button) { button.disabled = true; button.setAttribute("aria-busy", "true"); }
+  });
+}
+
+// ------------------------------------------------------------------ live updates
+
+const live = document.querySelector("[data-view]");
+let socket = null;
+let retryDelay = 500;
+let refreshTimer = null;
+
+function overlaps(startA, endA, startB, endB) {
+  return new Date(startA) < new Date(endB) && new Date(startB) < new Date(endA);
+}
+
+async function refresh() {
+  const view = document.querySelector("[data-view]");
+  if (!view) return;
+  const target = view.id === "my-bookings" ? view : view.parentElement;
+  const url = new URL(window.location.href);
+  if (target.id === "results") url.searchParams.set("part", "results");
+  const response = await fetch(url, { headers: PARTIAL, credentials: "same-origin", cache: "no-store" });
+  if (!response.ok) return;
+  const html = await response.text();
+  target.innerHTML = html;
+  document.body.dataset.synced = String(Date.now());
+}
+
+function refreshSoon() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(refresh, 300);
+}
+
+function takeAway(message) {
+  // What someone else just booked disappears at once; the re-fetch that follows shows
+  // whatever else changed (freed time, a room free again).
+  if (!message.active) return;
+  for (const chip of document.querySelectorAll("a.chip[data-rooms]")) {
+    if (Number(chip.dataset.location) !== message.location_id) continue;
+    if (!overlaps(chip.dataset.startsAt, chip.dataset.endsAt, message.starts_at, message.ends_at)) continue;
+    const rooms = chip.dataset.rooms.split(" ").filter((id) => Number(id) !== message.room_id);
+    chip.dataset.rooms = rooms.join(" ");
+    if (!rooms.length) { chip.classList.add("is-gone"); chip.setAttribute("aria-disabled", "true"); }
+    else chip.querySelector(".rooms-free").textContent = chip.querySelector(".rooms-free").textContent.replace(/^\d+/, rooms.length);
+  }
+  const open = sheet?.open && sheet.querySelector(".sheet");
+  if (open && overlaps(open.dataset.startsAt, open.dataset.endsAt, message.starts_at, message.ends_at)) {
+    const option = open.querySelector(`.room-option[data-room="${message.room_id}"]`);
+    if (option) {
+      option.classList.add("is-gone");
+      const radio = option.querySelector("input");
+      const wasChosen = radio.checked;
+      radio.disabled = true; radio.checked = false;
+      const next = open.querySelector(".room-option:not(.is-gone) input");
+      if (next && wasChosen) next.checked = true;
+      if (!next) open.querySelector("[data-book]").disabled = true;
+      open.querySelector(".taken-note").hidden = false;
+    }
+  }
+}
+
+function subscribe() {
+  const view = document.querySelector("[data-view]");
+  if (!socket || socket.readyState !== WebSocket.OPEN || !view) return;
+  const today = new Date().toISOString().slice(0, 10);
+  socket.send(JSON.stringify({
+    type: "subscribe",
+    locations: (view.dataset.locations || "").split(",").filter(Boolean).map(Number),
+    first_day: view.dataset.firstDay || today,
+    last_day: view.dataset.lastDay || today,
+  }));
+}
+
+function onMessage(event) {
+  const message = JSON.parse(event.data);
+  const kind = document.querySelector("[data-view]")?.dataset.view;
+  if (message.type === "subscribed") {
+    document.body.dataset.live = "live";
+    refresh();
+  } else if (message.type === "busy" && kind === "slots") {
+    takeAway(message);
+    refreshSoon();
+  } else if (message.type === "mine") {
+    refreshSoon();
+  }
+}
+
+function connect() {
+  const scheme = window.location.protocol === "https:" ? "wss" : "ws";
+  socket = new WebSocket(`${scheme}://${window.location.host}/ws/portal/`);
+  socket.addEventListener("open", () => { retryDelay = 500; subscribe(); });
+  socket.addEventListener("message", onMessage);
+  socket.addEventListener("close", (event) => {
+    document.body.dataset.live = "offline";
+    if (event.code === 4401 || event.code === 4403) return; // signed out, or not allowed
+    setTimeout(connect, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 10000);
+  });
+}
+
+if (live) connect();
