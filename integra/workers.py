@@ -49,6 +49,13 @@ class BoundedThreads:
                 self._free.put_nowait(executor)
         return self._free
 
+    def close_connections(self) -> None:
+        """Close the database connections the threads hold (tests, orderly shutdown)."""
+        from django.db import connections
+
+        for executor in self._executors:
+            executor.submit(connections.close_all).result()
+
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)

@@ -42,6 +42,14 @@ def send(method: str, path: str, *, token: str | None = None, body=None, raw: by
     return async_to_sync(call)()
 
 
+@pytest.fixture(autouse=True)
+def request_threads_let_go_of_the_database():
+    """The request threads keep their connections (that is the point); after each test they
+    close them, or the test database could not be dropped."""
+    yield
+    application.application_mapping["http"].close_connections()
+
+
 @pytest.fixture
 def token(staff):
     _, raw = ApiToken.issue(staff, "asgi test")
