@@ -94,8 +94,10 @@ def command_run() -> int:
         f"\nIntegra is starting on {base}/\n"
         f"  backoffice (Django admin): {base}/admin/\n"
         f"  calendar:                  {base}/calendar/\n"
+        f"  professionals' portal:     {base}/portal/\n"
         f"  API docs:                  {base}/api/docs\n"
-        "  logins: reception / integra-demo (staff), ana / integra-demo (professional)\n"
+        f"  log in at {base}/accounts/login/ (password integra-demo):\n"
+        "    reception@integra.test (staff), ana@demo.integra.test (professional)\n"
         "Press Ctrl+C to stop.\n",
         flush=True,
     )

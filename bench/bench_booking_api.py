@@ -117,6 +117,58 @@ def stop(processes):
             p.kill()
 
 
+def cpu_seconds(pids) -> float:
+    """User + system CPU time of these processes so far (Linux /proc), so a figure can say
+    what each booking cost in CPU even when other work shares the machine."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def database_backends(name: str) -> list[int]:
+    """The PostgreSQL server processes serving the benchmark database."""
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", (name,)
+        ).fetchall()
+    return [pid for (pid,) in rows]
+
+
+class CpuMeter:
+    """CPU spent by the servers, the database and this client between start() and stop()."""
+
+    def __init__(self, servers, database: str):
+        self.servers = [p.pid for p in servers]
+        self.database = database
+
+    def start(self):
+        self.backends = database_backends(self.database)
+        self.before = (
+            cpu_seconds(self.servers),
+            cpu_seconds(self.backends),
+            time.process_time(),
+        )
+
+    def stop(self, count: int) -> str:
+        after = (cpu_seconds(self.servers), cpu_seconds(self.backends), time.process_time())
+        server, database, client = (
+            (a - b) * 1000 / count for a, b in zip(after, self.before, strict=True)
+        )
+        return (
+            f"CPU per request: daphne {server:.2f} ms, PostgreSQL {database:.2f} ms "
+            f"({len(self.backends)} connections), load client {client:.2f} ms; "
+            f"total {server + database + client:.2f} ms"
+        )
+
+
 def booking(room, professional, start: datetime, minutes: int = 30) -> dict:
     return {
         "room_id": room,
@@ -191,10 +243,14 @@ def main() -> None:
         asyncio.run(drive("127.0.0.1", port, warmup, args.clients, headers))
         print(
             f"# Booking API on PostgreSQL, {args.workers} daphne worker(s), "
-            f"{os.cpu_count()} cores shared with this client"
+            f"{os.cpu_count()} cores shared with this client; "
+            "load average %.2f %.2f %.2f" % os.getloadavg()
         )
         requests = distinct(args.bookings, 4)
+        meter = CpuMeter(processes, args.database)
+        meter.start()
         run = asyncio.run(drive("127.0.0.1", port, requests, args.clients, headers))
+        cpu = meter.stop(len(requests))
         ok = run.latencies_ms(201)
         print(
             f"(a) {args.bookings} bookings on distinct slots, {args.clients} clients: "
@@ -204,6 +260,7 @@ def main() -> None:
             f"    throughput {len(ok) / run.wall_seconds:.0f} bookings/s "
             f"over {run.wall_seconds:.2f} s; latency {summary(ok)}"
         )
+        print(f"    {cpu}")
 
         hot_room = room_ids[rooms]
         hot_day = base + timedelta(days=5)
@@ -215,7 +272,9 @@ def main() -> None:
             for i in range(args.attempts)
         ]
         rng.shuffle(attempts)
+        meter.start()
         run = asyncio.run(drive("127.0.0.1", port, attempts, args.contention, headers))
+        cpu = meter.stop(len(attempts))
         statuses = run.statuses()
         errors = sum(n for s, n in statuses.items() if s >= 500)
         other = {s: n for s, n in statuses.items() if s not in (201, 409) and s < 500}
@@ -228,6 +287,7 @@ def main() -> None:
             f"    {len(run.results) / run.wall_seconds:.0f} attempts/s; "
             f"conflict latency {summary(run.latencies_ms(409))}"
         )
+        print(f"    {cpu}")
         from django.db import connections
 
         connections.close_all()

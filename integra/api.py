@@ -58,9 +58,11 @@ class ApiTokenAuth(HttpBearer):
         if row is None:
             raise AuthenticationError(message=_("This API token is unknown or has been revoked."))
         now = timezone.now()
-        ApiToken.objects.filter(pk=row.pk).filter(
-            Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_PRECISION)
-        ).update(last_used_at=now)
+        if row.last_used_at is None or row.last_used_at < now - LAST_USED_PRECISION:
+            # Conditional, so of many requests racing on a stale stamp one writes it.
+            ApiToken.objects.filter(pk=row.pk).filter(
+                Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_PRECISION)
+            ).update(last_used_at=now)
         request.user = row.user
         return row.user
 

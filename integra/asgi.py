@@ -2,10 +2,14 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "integra.settings")
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)
+
+from integra.workers import BoundedThreads, OneTripHandler  # noqa: E402
+
+django_asgi_app = OneTripHandler()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
@@ -13,7 +17,6 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
-from integra.workers import BoundedThreads  # noqa: E402
 from scheduling.routing import websocket_urlpatterns  # noqa: E402
 
 if settings.DEBUG:

@@ -46,12 +46,16 @@ def booking_for(user, pk: int) -> Booking:
         raise Http404(_("There is no booking %(id)d, or it is not yours.") % {"id": pk}) from None
 
 
-def room_for(user, pk: int) -> Room:
-    """Any signed-in user may see any room (a professional books them); 404 if unknown."""
+def room_for(user, pk: int, *, features: bool = True) -> Room:
+    """Any signed-in user may see any room (a professional books them); 404 if unknown.
+    With its location, and its features unless the caller only books it."""
     if not user.is_authenticated:
         raise Http404
+    rooms = Room.objects.select_related("location")
+    if features:
+        rooms = rooms.prefetch_related("features")
     try:
-        return Room.objects.select_related("location").prefetch_related("features").get(pk=pk)
+        return rooms.get(pk=pk)
     except Room.DoesNotExist:
         raise Http404(_("There is no room %(id)d.") % {"id": pk}) from None
 

@@ -227,7 +227,7 @@ def create_booking(
     professional = _professional_to_book(user, payload.professional_id)
     _check_allow_past(user, payload.allow_past)
     booking = services.book(
-        room=access.room_for(user, payload.room_id),
+        room=access.room_for(user, payload.room_id, features=False),
         professional=professional,
         starts_at=payload.starts_at,
         ends_at=payload.ends_at,
@@ -246,7 +246,7 @@ def _move(request, booking_id: int, payload: MoveIn):
     user = request.auth
     booking = access.booking_for(user, booking_id)
     _check_allow_past(user, payload.allow_past)
-    room = access.room_for(user, payload.room_id) if payload.room_id else None
+    room = access.room_for(user, payload.room_id, features=False) if payload.room_id else None
     return services.move(
         booking,
         starts_at=payload.starts_at,

@@ -57,6 +57,43 @@ def opening_interval(location: Location, local_day: date) -> tuple[datetime, dat
     return opens, closes
 
 
+def opening_intervals(
+    location: Location, first_day: date, last_day: date
+) -> list[tuple[datetime, datetime]]:
+    """The location's opening intervals (UTC) on each local day from `first_day` to
+    `last_day`, closed days left out."""
+    return [
+        interval
+        for day in timeslots.days(first_day, last_day)
+        if (interval := opening_interval(location, day)) is not None
+    ]
+
+
+def _taken_slots(
+    *,
+    room_ids: list[int],
+    professional_id: int | None,
+    from_: datetime,
+    to: datetime,
+    ignore_booking_id: int | None,
+) -> tuple[dict[int, set[datetime]], set[datetime]]:
+    """Claimed slot starts in [from_, to): per room, and of the professional. One query."""
+    who = Q(room_id__in=room_ids)
+    if professional_id is not None:
+        who |= Q(professional_id=professional_id)
+    claims = SlotClaim.objects.filter(who, slot_start__gte=from_, slot_start__lt=to)
+    if ignore_booking_id is not None:
+        claims = claims.exclude(booking_id=ignore_booking_id)
+    taken_by_room: dict[int, set[datetime]] = defaultdict(set)
+    taken_by_professional: set[datetime] = set()
+    for room_id, slot_start in claims.values_list("room_id", "slot_start"):
+        if room_id is None:
+            taken_by_professional.add(slot_start)
+        else:
+            taken_by_room[room_id].add(slot_start)
+    return taken_by_room, taken_by_professional
+
+
 def bookable_rooms(
     *,
     rooms: Iterable[int] | None = None,
@@ -112,33 +149,20 @@ def free_windows(
     if not room_list or last_day < first_day:
         return []
 
-    intervals: dict[int, list[tuple[datetime, datetime]]] = {}
-    for location in {room.location_id: room.location for room in room_list}.values():
-        intervals[location.pk] = [
-            interval
-            for day in timeslots.days(first_day, last_day)
-            if (interval := opening_interval(location, day)) is not None
-        ]
+    intervals = {
+        location.pk: opening_intervals(location, first_day, last_day)
+        for location in {room.location_id: room.location for room in room_list}.values()
+    }
     all_intervals = [i for rows in intervals.values() for i in rows]
     if not all_intervals:
         return []
-    window_start = min(i[0] for i in all_intervals)
-    window_end = max(i[1] for i in all_intervals)
-
-    claims = SlotClaim.objects.filter(slot_start__gte=window_start, slot_start__lt=window_end)
-    who = Q(room_id__in=[room.pk for room in room_list])
-    if professional_id is not None:
-        who |= Q(professional_id=professional_id)
-    claims = claims.filter(who)
-    if ignore_booking_id is not None:
-        claims = claims.exclude(booking_id=ignore_booking_id)
-    taken_by_room: dict[int, set[datetime]] = defaultdict(set)
-    taken_by_professional: set[datetime] = set()
-    for room_id, slot_start in claims.values_list("room_id", "slot_start"):
-        if room_id is None:
-            taken_by_professional.add(slot_start)
-        else:
-            taken_by_room[room_id].add(slot_start)
+    taken_by_room, taken_by_professional = _taken_slots(
+        room_ids=[room.pk for room in room_list],
+        professional_id=professional_id,
+        from_=min(i[0] for i in all_intervals),
+        to=max(i[1] for i in all_intervals),
+        ignore_booking_id=ignore_booking_id,
+    )
 
     length = timedelta(minutes=minutes)
     step = timedelta(minutes=step_minutes)
@@ -153,17 +177,7 @@ def free_windows(
                 end = start + length
                 blocked = next((s for s in timeslots.slot_starts(start, end) if s in taken), None)
                 if blocked is None:
-                    windows.append(
-                        FreeWindow(
-                            room_id=room.pk,
-                            room_name=room.name,
-                            location_id=room.location_id,
-                            location_name=room.location.name,
-                            tz=room.location.tz,
-                            starts_at=start,
-                            ends_at=end,
-                        )
-                    )
+                    windows.append(_window(room, start, end))
                     start += step
                 else:
                     # Nothing that contains the blocked slot can be free: jump past it.
@@ -186,21 +200,79 @@ def nearest_alternatives(
     ignore_booking_id: int | None = None,
     count: int = 3,
 ) -> list[FreeWindow]:
-    """Up to `count` free windows of the same length closest to the wanted one: the same
-    room at nearby times and the location's other rooms at the same time, nearest first
-    (same room preferred on a tie). The professional must be free in each."""
-    tz = room.location.zone
-    local_day = starts_at.astimezone(tz).date()
+    """Up to `count` free windows of the same length closest to the wanted one, within a
+    day either side: the same room at nearby times and the location's other rooms at the
+    same time, nearest first (the same room preferred on a tie, then the earlier start,
+    then the room's name). The professional must be free in each. Costs three queries.
+
+    It walks outwards from the wanted start, a quarter of an hour at a time, and stops at
+    the `count`-th free window: a conflict in a busy location costs a few hundred set
+    lookups, not every window of three days."""
+    location = room.location
     minutes = int((ends_at - starts_at).total_seconds() // 60)
-    candidates = free_windows(
-        first_day=local_day - timedelta(days=1),
-        last_day=local_day + timedelta(days=1),
-        minutes=minutes,
-        locations=[room.location_id],
+    if not location.min_booking_minutes <= minutes <= location.max_booking_minutes:
+        return []
+    local_day = starts_at.astimezone(location.zone).date()
+    rooms = list(bookable_rooms(locations=[location.pk]))
+    if not rooms:
+        return []
+    intervals = opening_intervals(
+        rooms[0].location, local_day - timedelta(days=1), local_day + timedelta(days=1)
+    )
+    if not intervals:
+        return []
+    first_open, last_close = intervals[0][0], intervals[-1][1]
+    taken_by_room, taken_by_professional = _taken_slots(
+        room_ids=[r.pk for r in rooms],
         professional_id=professional_id,
-        not_before=not_before,
+        from_=first_open,
+        to=last_close,
         ignore_booking_id=ignore_booking_id,
     )
-    candidates = [w for w in candidates if not (w.room_id == room.pk and w.starts_at == starts_at)]
-    candidates.sort(key=lambda w: (abs(w.starts_at - starts_at), w.room_id != room.pk, w.starts_at))
-    return candidates[:count]
+    length = ends_at - starts_at
+    earliest = timeslots.ceil_to_slot(not_before.astimezone(UTC)) if not_before else None
+    wanted = starts_at.astimezone(UTC)
+    # The same room first on a tie, then the others by name (bookable_rooms' order).
+    ordered = sorted(rooms, key=lambda r: r.pk != room.pk)
+
+    def is_free(candidate: Room, start: datetime) -> bool:
+        if earliest is not None and start < earliest:
+            return False
+        end = start + length
+        if not any(opens <= start and end <= closes for opens, closes in intervals):
+            return False
+        taken = taken_by_room.get(candidate.pk, ())
+        return not any(
+            slot in taken or slot in taken_by_professional
+            for slot in timeslots.slot_starts(start, end)
+        )
+
+    found: list[FreeWindow] = []
+    distance = timedelta(0)
+    while wanted - distance >= first_open or wanted + distance + length <= last_close:
+        starts = [wanted] if not distance else [wanted - distance, wanted + distance]
+        for same_room in (True, False):
+            for start in starts:
+                for candidate in ordered:
+                    if (candidate.pk == room.pk) != same_room:
+                        continue
+                    if candidate.pk == room.pk and start == wanted:
+                        continue  # the window that was refused
+                    if is_free(candidate, start):
+                        found.append(_window(candidate, start, start + length))
+                        if len(found) == count:
+                            return found
+        distance += timeslots.SLOT
+    return found
+
+
+def _window(room: Room, starts_at: datetime, ends_at: datetime) -> FreeWindow:
+    return FreeWindow(
+        room_id=room.pk,
+        room_name=room.name,
+        location_id=room.location_id,
+        location_name=room.location.name,
+        tz=room.location.tz,
+        starts_at=starts_at,
+        ends_at=ends_at,
+    )

@@ -13,7 +13,6 @@ Changes made by a professional also follow the location's policy (scheduling.pol
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -148,24 +147,23 @@ GUARDS = (
 )
 
 
-@contextmanager
-def _guarded(booking: Booking):
-    """Turn a violation of the double-booking guards into SlotTaken.
+def _slot_taken(error: IntegrityError, booking: Booking) -> SlotTaken:
+    """What a violation of the double-booking guards means for a person: SlotTaken with
+    the slots in conflict. Any other integrity error is raised again as it is.
 
-    A savepoint keeps the transaction usable long enough to find out which slots were in
-    conflict. On PostgreSQL the exclusion constraints may fire first (on the booking row)
-    and the unique indexes second (on the claims); both mean the same thing."""
-    try:
-        with transaction.atomic():
-            yield
-    except IntegrityError as error:
-        if not any(name in str(error) for name in GUARDS):
-            raise
-        raise _conflict_for(booking) from None
+    Called after the refused transaction rolled back (no savepoint per insert: one
+    round trip fewer each, and the conflicting claims are committed rows either way). On
+    PostgreSQL the exclusion constraints may fire first (on the booking row) and the unique
+    indexes second (on the claims); both mean the same thing."""
+    if not any(name in str(error) for name in GUARDS):
+        raise error
+    return _conflict_for(booking)
 
 
-def _queue_for(room_id: int, professional_id: int) -> None:
-    """Wait behind anyone else writing this room's or this professional's time right now.
+def _queue_for(room: Room, professional: Professional) -> None:
+    """Wait behind anyone else writing this room's or this professional's time right now,
+    then check both are still active (a room taken out of use a moment ago takes no more
+    bookings).
 
     On PostgreSQL two concurrent, overlapping inserts each see the other in the exclusion
     constraint, wait for each other and one dies of a deadlock (40P01) instead of losing
@@ -175,12 +173,21 @@ def _queue_for(room_id: int, professional_id: int) -> None:
     The lock only orders; the unique indexes and exclusion constraints still decide.
     `no_key` leaves foreign-key checks of other bookings unblocked. SQLite ignores it: its
     immediate transactions already run one writer at a time."""
-    list(Room.objects.select_for_update(no_key=True).filter(pk=room_id).values_list("pk"))
-    list(
-        Professional.objects.select_for_update(no_key=True)
-        .filter(pk=professional_id)
-        .values_list("pk")
+    room.active = (
+        Room.objects.select_for_update(no_key=True)
+        .filter(pk=room.pk)
+        .order_by()
+        .values_list("active", flat=True)
+        .get()
     )
+    professional.active = (
+        Professional.objects.select_for_update(no_key=True)
+        .filter(pk=professional.pk)
+        .order_by()
+        .values_list("active", flat=True)
+        .get()
+    )
+    _check_active(room, professional)
 
 
 def _claim(booking: Booking) -> None:
@@ -191,8 +198,7 @@ def _claim(booking: Booking) -> None:
         rows.append(
             SlotClaim(booking=booking, professional_id=booking.professional_id, slot_start=slot)
         )
-    with _guarded(booking):
-        SlotClaim.objects.bulk_create(rows)
+    SlotClaim.objects.bulk_create(rows)
 
 
 def _conflict_for(booking: Booking) -> SlotTaken:
@@ -339,32 +345,31 @@ def book(
         if replay is not None:
             return replay
     now = timezone.now()
-    room = Room.objects.select_related("location").get(pk=room.pk)
+    if not Room.location.is_cached(room):
+        room = Room.objects.select_related("location").get(pk=room.pk)
     _check_active(room, professional)
     starts_at, ends_at = _check_times(room, starts_at, ends_at, allow_past=allow_past, now=now)
     if policy.binds(by):
         policy.check_times(room.location, starts_at, ends_at, now)
     notes = _clean_notes(notes)
+    booking = Booking(
+        room=room,
+        professional=professional,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        currency=room.location.currency,
+        notes=notes,
+        source=source,
+        created_by=_user(by),
+        updated_by=_user(by),
+    )
     try:
         with transaction.atomic(durable=True):
             key_row = _hold_key(by, idempotency_key, fingerprint) if idempotency_key else None
-            _queue_for(room.pk, professional.pk)
-            status = policy.first_status(room.location, professional, by)
-            booking = Booking(
-                room=room,
-                professional=professional,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                status=status,
-                price=booking_price(room, professional, starts_at, ends_at),
-                currency=room.location.currency,
-                notes=notes,
-                source=source,
-                created_by=_user(by),
-                updated_by=_user(by),
-            )
-            with _guarded(booking):
-                booking.save(force_insert=True)
+            _queue_for(room, professional)
+            status = booking.status = policy.first_status(room.location, professional, by)
+            booking.price = booking_price(room, professional, starts_at, ends_at)
+            booking.save(force_insert=True)
             _claim(booking)
             if key_row is not None:
                 IdempotencyKey.objects.filter(pk=key_row.pk).update(booking=booking)
@@ -402,9 +407,9 @@ def book(
                 ip=ip,
             )
         return replay
-    except SlotTaken as error:
+    except IntegrityError as error:
         raise _with_alternatives(
-            error,
+            _slot_taken(error, booking),
             room=room,
             professional=professional,
             starts_at=starts_at,
@@ -480,7 +485,7 @@ def move(
                 "price": current.price,
                 "location": current.room.location_id,
             }
-            _queue_for(target_room.pk, current.professional_id)
+            _queue_for(target_room, current.professional)
             _release(current)
             current.room, current.starts_at, current.ends_at = target_room, new_start, new_end
             _claim(current)
@@ -497,8 +502,7 @@ def move(
                     target_room, current.professional, new_start, new_end
                 )
                 values["currency"] = target_room.location.currency
-            with _guarded(current):
-                _set(current, current.status, **values)
+            _set(current, current.status, **values)
             diff = {
                 k: (old[k], getattr(current, k if k != "room" else "room_id"))
                 for k in ("room", "starts_at", "ends_at", "price")
@@ -513,7 +517,8 @@ def move(
             events.send_booking_event_on_commit(
                 current, action, previous_location_id=old["location"]
             )
-    except SlotTaken as error:
+    except IntegrityError as error:
+        taken = _slot_taken(error, current)
         original = Booking.objects.select_related("room__location", "professional").get(pk=pk)
         target = original.room if room is None else room
         start = _as_utc(starts_at, "starts_at") if starts_at else original.starts_at
@@ -523,7 +528,7 @@ def move(
             else start + (original.ends_at - original.starts_at)
         )
         raise _with_alternatives(
-            error,
+            taken,
             room=Room.objects.select_related("location").get(pk=target.pk),
             professional=original.professional,
             starts_at=start,
@@ -728,19 +733,17 @@ def restore(booking: Booking | int, *, by, source: str, ip: str | None = None) -
                     _("This booking is a request; approve or decline it instead.")
                 )
             if previous == BookingStatus.CANCELLED:
-                _check_active(current.room, current.professional)
-                _queue_for(current.room_id, current.professional_id)
+                _queue_for(current.room, current.professional)
                 _claim(current)
-                with _guarded(current):
-                    _set(
-                        current,
-                        previous,
-                        status=BookingStatus.BOOKED,
-                        cancelled_at=None,
-                        cancellation_reason="",
-                        cancelled_late=False,
-                        updated_by=_user(by),
-                    )
+                _set(
+                    current,
+                    previous,
+                    status=BookingStatus.BOOKED,
+                    cancelled_at=None,
+                    cancellation_reason="",
+                    cancelled_late=False,
+                    updated_by=_user(by),
+                )
             else:
                 _set(current, previous, status=BookingStatus.BOOKED, updated_by=_user(by))
             _record(
@@ -752,10 +755,11 @@ def restore(booking: Booking | int, *, by, source: str, ip: str | None = None) -
                 ip=ip,
             )
             events.send_booking_event_on_commit(current, "restored")
-    except SlotTaken as error:
+    except IntegrityError as error:
+        taken = _slot_taken(error, current)
         original = Booking.objects.select_related("room__location", "professional").get(pk=pk)
         raise _with_alternatives(
-            error,
+            taken,
             room=original.room,
             professional=original.professional,
             starts_at=original.starts_at,

@@ -330,3 +330,74 @@ def test_bad_availability_queries_answer_422_problems(staff, room, day, params, 
 
     assert words in body["detail"], body
     assert any(error["field"] == field for error in body["errors"]), body
+
+
+# ---------------------------------------------------------------- nearest alternatives
+
+
+def reference_alternatives(room, professional, starts_at, ends_at, not_before, count=3):
+    """The definition, spelled out the slow way: every free window of the same length in
+    the location within a day either side, without the refused one, nearest first (the
+    same room on a tie, then the earlier start, then by room name)."""
+    zone = room.location.zone
+    local_day = starts_at.astimezone(zone).date()
+    found = availability.free_windows(
+        first_day=local_day - timedelta(days=1),
+        last_day=local_day + timedelta(days=1),
+        minutes=int((ends_at - starts_at).total_seconds() // 60),
+        locations=[room.location_id],
+        professional_id=professional.pk,
+        not_before=not_before,
+    )
+    found = [w for w in found if not (w.room_id == room.pk and w.starts_at == starts_at)]
+    found.sort(key=lambda w: (abs(w.starts_at - starts_at), w.room_id != room.pk, w.starts_at))
+    return found[:count]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_nearest_alternatives_are_the_nearest_free_windows_by_definition(seed, staff, day):
+    """`nearest_alternatives` walks outwards from the wanted time instead of listing every
+    window of three days; on random busy days it must give exactly what the definition
+    gives, for the professional who asked."""
+    import random
+
+    rng = random.Random(seed)
+    location = LocationFactory(
+        hours=[(weekday, time(8), time(13)) for weekday in range(7)], max_booking_minutes=240
+    )
+    rooms = [RoomFactory(location=location, name=f"Room {name}") for name in "CAB"]
+    people = [ProfessionalFactory() for _ in range(3)]
+    for _ in range(40):
+        start = datetime.combine(
+            day + timedelta(days=rng.choice([-1, 0, 0, 1])),
+            time(8 + rng.randrange(5), 15 * rng.randrange(4)),
+            tzinfo=location.zone,
+        )
+        try:
+            services.book(
+                room=rng.choice(rooms),
+                professional=rng.choice(people),
+                starts_at=start,
+                ends_at=start + timedelta(minutes=15 * rng.randint(1, 8)),
+                by=staff,
+                source=Source.BACKOFFICE,
+            )
+        except (SlotTaken, OutsideOpeningHours):
+            pass
+    now = timezone.now()
+    for _ in range(25):
+        room, professional = rng.choice(rooms), rng.choice(people)
+        starts_at = datetime.combine(
+            day, time(8 + rng.randrange(5), 15 * rng.randrange(4)), tzinfo=location.zone
+        )
+        ends_at = starts_at + timedelta(minutes=15 * rng.randint(1, 12))
+
+        fast = availability.nearest_alternatives(
+            room=room,
+            professional_id=professional.pk,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            not_before=now,
+        )
+
+        assert fast == reference_alternatives(room, professional, starts_at, ends_at, now)

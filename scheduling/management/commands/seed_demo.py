@@ -146,9 +146,13 @@ class Command(BaseCommand):
         seconds = clock.monotonic() - started
         self.stdout.write(f"{sum(counts.values())} bookings ({states}) in {seconds:.1f} s")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
-        self.stdout.write("  staff (reception, admin): reception")
-        self.stdout.write("  manager:                  manager")
-        self.stdout.write("  professional:             ana  (Ana Alves)")
+        for line in (
+            "  log in at /accounts/login/ by email (the admin's own form takes the username)",
+            "  staff (reception, admin): reception@integra.test  (username reception)",
+            "  manager:                  manager@integra.test    (username manager)",
+            "  professional:             ana@demo.integra.test   (Ana Alves: the portal)",
+        ):
+            self.stdout.write(line)
 
     def _people(self):
         User = get_user_model()
