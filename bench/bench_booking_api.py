@@ -203,6 +203,9 @@ def main() -> None:
     parser.add_argument("--contention", type=int, default=200)
     parser.add_argument("--database", default="bench_integra")
     args = parser.parse_args()
+    # A bench stopped by `timeout` or a supervisor still stops the daphne processes it
+    # started (the `finally` below runs on SystemExit, not on a bare SIGTERM).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped by SIGTERM"))
 
     url = f"postgres://postgres@127.0.0.1:5432/{args.database}"
     os.environ["DATABASE_URL"] = url
