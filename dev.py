@@ -107,27 +107,32 @@ def command_run() -> int:
     os.execve(daphne, [daphne, "-b", HOST, "-p", str(PORT), "integra.asgi:application"], env)
 
 
-def has_browser_tests() -> bool:
-    return any((ROOT / "tests" / "e2e").glob("test_*.py"))
+# Debian packages some tests drive, and the program each provides.
+TEST_PACKAGES = {
+    "chromium": "/usr/bin/chromium",  # browser tests (tests/e2e)
+    "poppler-utils": "/usr/bin/pdftoppm",  # a statement rendered to PNG for the eye
+}
 
 
-def ensure_chromium() -> None:
-    """Browser tests drive Debian's Chromium; install it when we may (root with apt)."""
-    if not has_browser_tests() or Path("/usr/bin/chromium").exists():
+def ensure_test_packages() -> None:
+    """Install the Debian packages the tests drive when they are missing and we may (root
+    with apt); otherwise the tests that need them skip, saying why."""
+    missing = [name for name, program in TEST_PACKAGES.items() if not Path(program).exists()]
+    if not missing:
         return
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        print("dev.py: /usr/bin/chromium is missing; browser tests will not run.", flush=True)
+        print(f"dev.py: {', '.join(missing)} missing; the tests needing them will skip.")
         return
-    say("Installing Chromium for the browser tests (apt-get)")
+    say(f"Installing {', '.join(missing)} for the tests (apt-get)")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium"]
+    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", *missing]
     if run("apt-get", "update", "-q", env=env, check=False) or run(*install, env=env, check=False):
-        print("dev.py: could not install chromium; browser tests will not run.", flush=True)
+        print(f"dev.py: could not install {', '.join(missing)}; those tests will skip.")
 
 
 def command_test(pytest_args: list[str]) -> int:
     ensure_environment()
-    ensure_chromium()
+    ensure_test_packages()
     say("Running the test suite: pytest " + " ".join(pytest_args))
     return run(PYTHON, "-m", "pytest", *pytest_args, env=django_env(), check=False)
 
