@@ -67,12 +67,11 @@ class PortalStreamConsumer(CalendarStreamConsumer):
         self.professional_id = professional.pk
         return True
 
-    async def booking_changed(self, message: dict) -> None:
+    @classmethod
+    async def prepare(cls, message: dict):
         # Never renders the staff fragment: a portal viewer is not sent names, so they are
         # not even read.
-        update = self.update_for(message, await booking_facts(message))
-        if update is not None:
-            await self.send_json(update)
+        return await booking_facts(message)
 
     def update_for(self, message: dict, facts) -> dict | None:
         if facts is None:

@@ -1,5 +1,6 @@
-"""Live calendar stream. A consumer authenticates, joins the groups of the locations its
-client shows and forwards booking changes in the shape its viewer may see.
+"""Live calendar stream. A consumer authenticates, tells its process's hub
+(scheduling/fanout.py) which locations its client shows and is handed booking changes there,
+in the shape its viewer may see.
 
 Client → server: {"type": "subscribe", "locations": [ids], "first_day": "YYYY-MM-DD",
                   "last_day": "YYYY-MM-DD"}
@@ -27,7 +28,7 @@ from django.dispatch import receiver
 
 from accounts import roles
 
-from . import calendar, events
+from . import calendar, events, fanout
 from .models import Booking, Location
 
 MAX_LOCATIONS = 50
@@ -95,6 +96,8 @@ class CalendarStreamConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code):
         for group in getattr(self, "groups_joined", ()):
             await self.channel_layer.group_discard(group, self.channel_name)
+        if getattr(self, "location_ids", None):
+            await fanout.hub_for(self.channel_layer).unwatch(self)
 
     async def receive(self, text_data=None, bytes_data=None):
         try:
@@ -116,14 +119,13 @@ class CalendarStreamConsumer(AsyncWebsocketConsumer):
             await self.send_json({"type": "error", "message": "bad subscription"})
             return
         allowed = await database_sync_to_async(self.visible_locations)(wanted)
-        groups = {events.location_group(pk) for pk in allowed}
-        groups.add(user_group(self.scope["user"].pk))
-        for group in self.groups_joined - groups:
-            await self.channel_layer.group_discard(group, self.channel_name)
-        for group in groups - self.groups_joined:
-            await self.channel_layer.group_add(group, self.channel_name)
-        self.groups_joined, self.location_ids = groups, set(allowed)
+        # The process listens to each location once and hands this socket what it watches
+        # (scheduling/fanout.py); only the per-user group is joined socket by socket.
         self.first_day, self.last_day = first, last
+        self.location_ids = set(allowed)
+        await fanout.hub_for(self.channel_layer).watch(
+            self, {events.location_group(pk) for pk in allowed}
+        )
         await self.send_json(
             {
                 "type": "subscribed",
@@ -133,11 +135,11 @@ class CalendarStreamConsumer(AsyncWebsocketConsumer):
             }
         )
 
-    async def booking_changed(self, message: dict) -> None:
-        """Handler of the service's `booking.changed` group message (ids only)."""
-        update = self.update_for(message, await rendered_booking(message))
-        if update is not None:
-            await self.send_json(update)
+    @classmethod
+    async def prepare(cls, message: dict):
+        """What `update_for` needs of a `booking.changed` message, read once per process
+        for all viewers of this class (the hub calls it, then `update_for` per socket)."""
+        return await rendered_booking(message)
 
     async def session_ended(self, message: dict) -> None:
         await self.close(code=4401)

@@ -38,7 +38,10 @@ def send_booking_event_on_commit(
     groups = {location_group(message["location_id"])}
     if previous_location_id is not None:
         groups.add(location_group(previous_location_id))
-    transaction.on_commit(lambda: [_send_rollback_unsafe(group, message) for group in groups])
+    # Each copy names its group: a process hands it to the sockets watching that group.
+    transaction.on_commit(
+        lambda: [_send_rollback_unsafe(group, {**message, "group": group}) for group in groups]
+    )
 
 
 def _send_rollback_unsafe(group: str, message: dict) -> None:
