@@ -3,8 +3,10 @@
 in the shape its viewer may see.
 
 Client → server: {"type": "subscribe", "locations": [ids], "first_day": "YYYY-MM-DD",
-                  "last_day": "YYYY-MM-DD"}
-Server → client: {"type": "subscribed", ...}   the client then re-fetches its grid (resync)
+                  "last_day": "YYYY-MM-DD", "since": "<when the grid was drawn, ISO>"}
+Server → client: {"type": "subscribed", ..., "changed": bool}   when anything may have
+                  changed since `since` (or it is missing), the client re-fetches its grid
+                  (resync); a grid drawn a moment ago is not drawn twice
                  {"type": "booking", "action", "booking_id", "location_id", "room_id",
                   "local_day", "status", "html"}   a change inside the client's view
                  {"type": "booking.gone", "booking_id"}  a change outside it (moved away)
@@ -17,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import OrderedDict
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
@@ -29,7 +31,7 @@ from django.dispatch import receiver
 from accounts import roles
 
 from . import calendar, events, fanout
-from .models import Booking, Location
+from .models import Booking, BookingChange, Location
 
 MAX_LOCATIONS = 50
 MAX_DAYS = 42
@@ -47,6 +49,38 @@ def _load(booking_id: int) -> tuple[calendar.BookingCard, str] | None:
         return None
     card = calendar.card_for(booking)
     return card, calendar.render_booking(card)
+
+
+# A change is stamped when its transaction writes it and announced when it commits; one that
+# was written just before a page was drawn may commit (and be announced) just after, before
+# the page's socket has subscribed. Looking back this far covers that gap (the booking
+# service stamps the change last, a moment before it commits) and clocks of app servers a
+# little apart.
+SINCE_MARGIN = timedelta(seconds=3)
+
+
+def _parse_since(value) -> datetime | None:
+    """The `since` of a subscription: when the client's grid was drawn (the server's clock,
+    sent in the page). Anything unreadable means "unknown", which means resync."""
+    if not isinstance(value, str):
+        return None
+    try:
+        since = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return since if since.tzinfo is not None else None
+
+
+def changed_since(since: datetime) -> bool:
+    """Whether anything a calendar shows may have changed since `since`: any booking change
+    (every one is recorded in BookingChange, indexed by time) or payment (marks)."""
+    from billing.models import Payment
+
+    after = since - SINCE_MARGIN
+    return (
+        BookingChange.objects.filter(at__gte=after).exists()
+        or Payment.objects.filter(created_at__gte=after).exists()
+    )
 
 
 def user_group(user_id: int) -> str:
@@ -118,6 +152,7 @@ class CalendarStreamConsumer(AsyncWebsocketConsumer):
         if last < first or (last - first).days > MAX_DAYS or len(wanted) > MAX_LOCATIONS:
             await self.send_json({"type": "error", "message": "bad subscription"})
             return
+        since = _parse_since(request.get("since"))
         allowed = await database_sync_to_async(self.visible_locations)(wanted)
         # The process listens to each location once and hands this socket what it watches
         # (scheduling/fanout.py); only the per-user group is joined socket by socket.
@@ -126,12 +161,16 @@ class CalendarStreamConsumer(AsyncWebsocketConsumer):
         await fanout.hub_for(self.channel_layer).watch(
             self, {events.location_group(pk) for pk in allowed}
         )
+        # Joined first, checked second: whatever commits from here on arrives live, and
+        # whatever happened since the page was drawn is caught by the check.
+        changed = since is None or await database_sync_to_async(changed_since)(since)
         await self.send_json(
             {
                 "type": "subscribed",
                 "locations": sorted(allowed),
                 "first_day": first.isoformat(),
                 "last_day": last.isoformat(),
+                "changed": changed,
             }
         )
 

@@ -56,6 +56,8 @@ def _strings() -> dict:
 @staff_required
 def calendar_page(request):
     """Full page, or only the calendar body for htmx navigation and resync."""
+    # Taken before anything is read: the live stream compares it with later changes.
+    rendered_at = timezone.now().isoformat()
     view = "week" if request.GET.get("view") == "week" else "day"
     ids = _selected_ids(request)
     locations = calendar.locations_for(ids)
@@ -68,6 +70,7 @@ def calendar_page(request):
     today = timezone.now().astimezone(zone).date()
     context = {
         "view": view,
+        "rendered_at": rendered_at,
         "local_day": local_day,
         "today": today,
         "is_today": local_day == today,

@@ -99,6 +99,12 @@ export async function resync() {
     if (focusedId) document.getElementById(focusedId)?.focus({ preventScroll: true });
     document.dispatchEvent(new CustomEvent("calendar:rendered"));
   }
+  markSynced();
+}
+
+/** The grid shows what the server has (after a resync, or when nothing changed since it
+ * was drawn); browser tests wait for this. */
+export function markSynced() {
   document.body.dataset.synced = String(Number(document.body.dataset.synced || 0) + 1);
 }
 

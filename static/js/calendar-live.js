@@ -1,6 +1,6 @@
 // The live stream: subscribe to what the page shows, apply pushed changes, resync on
-// every (re)connect because messages can be lost.
-import { calBody, placeBooking, removeBooking, resync, root, strings } from "./calendar-api.js";
+// every (re)connect when anything changed since the grid was drawn (messages can be lost).
+import { calBody, markSynced, placeBooking, removeBooking, resync, root, strings } from "./calendar-api.js";
 
 let socket = null;
 let retryDelay = 500;
@@ -23,6 +23,7 @@ export function subscribe() {
     locations: body.dataset.locations.split(",").filter(Boolean).map(Number),
     first_day: body.dataset.firstDay,
     last_day: body.dataset.lastDay,
+    since: body.dataset.renderedAt,
   }));
 }
 
@@ -30,7 +31,9 @@ function onMessage(event) {
   const message = JSON.parse(event.data);
   if (message.type === "subscribed") {
     setState("live");
-    resync();
+    // A grid drawn a moment ago, with nothing changed since, is not fetched and drawn again.
+    if (message.changed === false) markSynced();
+    else resync();
   } else if (message.type === "booking") {
     placeBooking({
       bookingId: message.booking_id, roomId: message.room_id,

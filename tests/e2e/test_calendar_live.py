@@ -145,3 +145,24 @@ def test_the_now_line_marks_the_current_time_of_the_shown_day(receptionist, site
     top = line.bounding_box()["y"]
     assert cell(rita, site["rooms"][0], "12:00").bounding_box()["y"] < top
     assert top < cell(rita, site["rooms"][0], "12:15").bounding_box()["y"]
+
+
+def test_a_day_shown_is_fetched_once_not_again_when_its_stream_subscribes(receptionist, site):
+    """Every navigation used to draw the grid twice: once for the swap and again when the
+    stream's subscription answered (resync). Nothing changed in between, so once is enough."""
+    from scheduling.consumers import SINCE_MARGIN
+
+    rita = receptionist("rita", day_path(site))
+    # Changes of the tests before (and the seed) are older than the stream's look-back.
+    rita.wait_for_timeout(SINCE_MARGIN.total_seconds() * 1000 + 500)
+    fetched = []
+    rita.on("request", lambda r: fetched.append(r.url) if "/calendar/?" in r.url else None)
+    synced = int(rita.evaluate("document.body.dataset.synced"))
+    rita.keyboard.press("n")  # next day
+    rita.wait_for_function(f"Number(document.body.dataset.synced) > {synced}")
+    rita.wait_for_timeout(300)  # a resync would have started by now
+    assert len(fetched) == 1, fetched
+    from datetime import date, timedelta
+
+    following = date.fromisoformat(site["future"]) + timedelta(days=1)
+    expect(rita.locator(".cal-body")).to_have_attribute("data-day", following.isoformat())

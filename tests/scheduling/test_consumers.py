@@ -120,6 +120,7 @@ def test_subscribing_acknowledges_the_locations_and_days_watched(staff, location
             "locations": [location.pk],
             "first_day": str(day),
             "last_day": str(day),
+            "changed": True,  # no `since`: the client cannot know, so it resyncs
         }
         await communicator.disconnect()
 
@@ -302,3 +303,79 @@ def test_logging_out_closes_the_users_open_calendar_streams(staff, location, day
         assert not connected
 
     async_to_sync(scenario)()
+
+
+def _subscribe_since(since):
+    return {"type": "subscribe", "first_day": "", "last_day": "", "since": since}
+
+
+@pytest.mark.parametrize("since", ["yesterday", "2026-12-01T10:00:00", 12, None])
+def test_a_subscription_that_cannot_say_when_its_grid_was_drawn_is_told_to_resync(
+    since, staff, location, day
+):
+    cookie = cookie_of(staff)
+
+    async def scenario():
+        communicator = stream(cookie)
+        assert (await communicator.connect())[0]
+        await communicator.send_json_to(
+            {
+                "type": "subscribe",
+                "locations": [location.pk],
+                "first_day": str(day),
+                "last_day": str(day),
+                "since": since,
+            }
+        )
+        assert (await communicator.receive_json_from(timeout=5))["changed"] is True
+        await communicator.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_a_grid_drawn_after_the_last_change_is_not_fetched_again_but_one_drawn_before_is(
+    staff, book, room, pro_a, at, day
+):
+    """The page sends when its grid was drawn; the first subscription after drawing only
+    asks for a resync when a booking or a payment changed since (minus a safety margin)."""
+    from django.utils import timezone
+
+    from billing.services import payments
+    from scheduling.models import BookingChange
+
+    booking = book(room, pro_a, at("09:00"), at("10:00"))
+    BookingChange.objects.update(at=timezone.now() - timedelta(minutes=5))
+    cookie = cookie_of(staff)
+
+    async def changed(since) -> bool:
+        communicator = stream(cookie)
+        assert (await communicator.connect())[0]
+        await communicator.send_json_to(
+            {
+                "type": "subscribe",
+                "locations": [room.location_id],
+                "first_day": str(day),
+                "last_day": str(day),
+                "since": since.isoformat(),
+            }
+        )
+        reply = await communicator.receive_json_from(timeout=5)
+        await communicator.disconnect()
+        return reply["changed"]
+
+    drawn = timezone.now()
+    assert async_to_sync(changed)(drawn) is False
+    services.update_notes(booking, notes="moved desk", **as_staff(staff))
+    assert async_to_sync(changed)(drawn) is True  # a change since the grid was drawn
+    BookingChange.objects.update(at=timezone.now() - timedelta(minutes=5))
+    assert async_to_sync(changed)(timezone.now()) is False
+    payments.record_payment(
+        professional=pro_a,
+        amount="10",
+        currency="EUR",
+        method="cash",
+        received_on=timezone.localdate(),
+        by=staff,
+        source=Source.BACKOFFICE,
+    )
+    assert async_to_sync(changed)(drawn) is True  # a payment changes paid marks
