@@ -37,6 +37,11 @@ def _local_today(booking: Booking) -> date:
     return timezone.now().astimezone(booking.room.location.zone).date()
 
 
+def _unbroken(amount, currency: str) -> str:
+    """ "25.00 EUR" that a narrow popover never wraps between the number and its code."""
+    return money.format_money(amount, currency).replace(" ", "\u00a0")
+
+
 def _what_is_owed(booking: Booking) -> dict:
     """The booking's charge, what was paid against it and what is left, in its currency."""
     charge = ledger.booking_charge(booking)
@@ -55,10 +60,7 @@ def _what_is_owed(booking: Booking) -> dict:
         "state_label": str(ledger.PaymentState.LABELS[charge.payment_state]),
         "summary": (
             _("Still owed %(owed)s of %(charged)s.")
-            % {
-                "owed": money.format_money(owed, currency),
-                "charged": money.format_money(charge.amount, currency),
-            }
+            % {"owed": _unbroken(owed, currency), "charged": _unbroken(charge.amount, currency)}
             if owed > 0
             else _("Nothing is left to pay on this booking.")
         ),

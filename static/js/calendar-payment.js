@@ -1,6 +1,6 @@
 // "Record payment…": a small form beside the booking, prefilled with what it still owes
 // (asked of the server when it opens, so a part payment made elsewhere counts).
-import { bookingUrl, post, settle, strings, toast } from "./calendar-api.js";
+import { bookingUrl, hideToast, post, settle, strings, toast } from "./calendar-api.js";
 import { placeNear } from "./calendar-create.js";
 
 const form = document.getElementById("record-payment");
@@ -41,6 +41,7 @@ export async function openPayment(target) {
     card()?.focus({ preventScroll: true });
     return;
   }
+  hideToast(); // an earlier confirmation must not sit over the form's buttons
   form.reset();
   clearInvalid();
   form.querySelector("[data-when]").textContent = body.when;

@@ -65,7 +65,7 @@ def test_what_is_owed_is_the_whole_charge_before_any_payment(desk, done, locatio
     body = desk.get(url(done)).json()
     assert (body["owed"], body["charged"], body["paid"]) == ("40.00", "40.00", "0.00")
     assert (body["currency"], body["places"], body["state"]) == ("EUR", 2, "unpaid")
-    assert body["summary"] == "Still owed 40.00 EUR of 40.00 EUR."
+    assert body["summary"] == "Still owed 40.00\u00a0EUR of 40.00\u00a0EUR."
     assert body["today"] == local_today(location).isoformat()
     assert "Ana Alves" in body["when"] and "Sala 1" in body["when"]
 
