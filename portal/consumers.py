@@ -8,7 +8,8 @@ close on logout) and differs in what a viewer is sent:
 - a change to anyone else's booking inside the subscribed locations and days:
   {"type": "busy", "location_id", "room_id", "starts_at", "ends_at", "active"} — which
   room is taken (or freed) when, and nothing else: no name, no booking id, no status, no
-  notes. The find-a-slot page removes what was taken and re-fetches its list.
+  notes. The find-a-slot page removes what was taken and re-fetches its list. A payment
+  for someone else's booking is not sent at all (it changes no room's time).
 
 Only professionals may connect (staff have their own stream; a professional is refused
 there). Messages are at most once: pages re-fetch on every (re)connect."""
@@ -22,6 +23,7 @@ from datetime import UTC
 from channels.db import database_sync_to_async
 
 from accounts import roles
+from billing.services.payments import PAID, PAYMENT_REVERSED
 from scheduling.consumers import CalendarStreamConsumer
 from scheduling.models import ACTIVE_STATUSES, Booking
 
@@ -83,6 +85,9 @@ class PortalStreamConsumer(CalendarStreamConsumer):
                 "action": message.get("action", ""),
                 "status": facts["status"],
             }
+        if message.get("action") in (PAID, PAYMENT_REVERSED):
+            # Money takes or frees no time: others learn nothing, not even that it moved.
+            return None
         # Not narrowed to the subscribed days: a move out of them frees time inside them,
         # and the message only knows where the booking is now.
         location_id = facts["room__location_id"]

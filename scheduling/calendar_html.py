@@ -21,7 +21,7 @@ def _attrs(card) -> str:
     return (
         f'data-booking="{card.pk}" data-status="{card.status}" '
         f'data-starts-at="{card.starts_at.isoformat()}" '
-        f'data-professional="{card.professional_id}"{notes}'
+        f'data-professional="{card.professional_id}" data-payment="{card.payment_state}"{notes}'
     )
 
 

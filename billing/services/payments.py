@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from professionals.models import Professional
+from scheduling.events import send_booking_event_on_commit
 from scheduling.models import Booking, Location
 
 from .. import ledger, money
@@ -100,6 +101,20 @@ def _plan(professional, currency: str, amount: Decimal, picked: list[int] | None
     return plan
 
 
+# The action of the live update a payment (or its reversal) sends for each booking it pays.
+PAID = "paid"
+PAYMENT_REVERSED = "payment-reversed"
+
+
+def _announce(bookings, payment: Payment, action: str) -> None:
+    """Every open calendar showing these bookings redraws their paid mark after commit.
+    The booking rows did not change, so the message's version names the payment: a
+    consumer's cached card of the unpaid booking must not stand for the paid one."""
+    for booking in bookings:
+        version = f"{booking.updated_at.isoformat()}|pay{payment.pk}"
+        send_booking_event_on_commit(booking, action, version=version)
+
+
 def record_payment(
     *,
     professional: Professional | int,
@@ -117,7 +132,9 @@ def record_payment(
 
     Raises BillingError for an unknown professional, a currency no location uses, an
     amount that is not positive, finer than the currency or absurd, an unknown method, a
-    future date, or a picked booking that is not theirs or has nothing left to pay."""
+    future date, or a picked booking that is not theirs or has nothing left to pay.
+
+    After commit, each booking it pays is announced to the live calendars (action "paid")."""
     professional = _professional(professional)
     currency = _check_currency(currency)
     try:
@@ -147,6 +164,7 @@ def record_payment(
         Allocation.objects.bulk_create(
             Allocation(payment=payment, booking=booking, amount=part) for booking, part in plan
         )
+        _announce([booking for booking, _part in plan], payment, PAID)
     return payment
 
 
@@ -158,7 +176,8 @@ def reverse_payment(
 
     Raises BillingError for an unknown payment, a reversal, a missing reason, and
     AlreadyReversed when it was reversed before (the database refuses a second one even
-    when two people click at once)."""
+    when two people click at once). After commit, the bookings it unpays are announced to
+    the live calendars (action "payment-reversed")."""
     pk = payment.pk if isinstance(payment, Payment) else payment
     reason = (reason or "").strip()
     if not reason:
@@ -189,10 +208,12 @@ def reverse_payment(
                 source=source,
                 created_by=_user(by),
             )
+            allocations = list(original.allocations.select_related("booking__room"))
             Allocation.objects.bulk_create(
                 Allocation(payment=reversal, booking_id=a.booking_id, amount=-a.amount)
-                for a in original.allocations.all()
+                for a in allocations
             )
+            _announce([a.booking for a in allocations], reversal, PAYMENT_REVERSED)
     except IntegrityError:
         raise AlreadyReversed(_("This payment was already reversed.")) from None
     return reversal

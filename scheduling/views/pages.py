@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import staff_required
+from billing.models import PaymentMethod
 
 from .. import calendar
 from ..models import Location
@@ -86,6 +87,7 @@ def calendar_page(request):
         "location_urls": [(loc, _url(view, local_day, [loc.pk])) for loc in Location.objects.all()],
         "all_url": _url("day", local_day, []),
         "calendar_strings": _strings(),
+        "payment_methods": PaymentMethod.choices,
     }
     if view == "week":
         context["weeks"] = calendar.week_grid(locations, local_day, with_cancelled=True)

@@ -69,7 +69,8 @@ function busy() {
   return document.querySelector(".booking.dragging, .cell.sel")
     || !document.getElementById("new-booking").hidden
     || !document.getElementById("booking-menu").hidden
-    || !document.getElementById("menu-input").hidden;
+    || !document.getElementById("menu-input").hidden
+    || !document.getElementById("record-payment").hidden;
 }
 
 /** Re-fetch the visible grid and swap it in, keeping scroll positions (resync). */

@@ -1,6 +1,7 @@
 // The booking menu: right-click, long-press, or the keyboard (Enter, Shift+F10, Menu key).
 import { bookingUrl, post, root, settle, strings } from "./calendar-api.js";
 import { book, placeNear } from "./calendar-create.js";
+import { openPayment } from "./calendar-payment.js";
 
 const menu = document.getElementById("booking-menu");
 const input = document.getElementById("menu-input");
@@ -15,6 +16,8 @@ const ALLOWED = {
   restore: (s) => s !== "booked" && s !== "requested",
   approve: (s) => s === "requested",
   decline: (s) => s === "requested",
+  // Something is charged and not all of it is paid (the card says so; the server checks).
+  payment: (s, el) => ["unpaid", "partially_paid"].includes(el.dataset.payment),
 };
 
 export function openMenu(target, { x = null, y = null } = {}) {
@@ -60,9 +63,13 @@ function ask(label, value, onSubmit) {
 async function run(action) {
   const target = booking;
   const id = target.dataset.booking;
-  closeMenu({ refocus: !["cancel", "decline", "notes"].includes(action) });
+  closeMenu({ refocus: !["cancel", "decline", "notes", "payment"].includes(action) });
   if (action === "professional") {
     window.location.href = root.dataset.professionalUrl.replace(/\/0\/$/, `/${target.dataset.professional}/`);
+    return;
+  }
+  if (action === "payment") {
+    openPayment(target);
     return;
   }
   if (action === "cancel") {

@@ -92,7 +92,7 @@ services.mark_no_show(missed, by=rita, source=Source.BACKOFFICE)
 gone = book(rooms[0], carla, past, "13:00", "14:00")
 services.cancel(gone, reason="Patient ill", by=rita, source=Source.BACKOFFICE)
 book(rooms[0], bruno, past, "15:00", "16:30", notes="Bring the report")
-book(rooms[1], ana, past, "12:00", "13:00")
+ids["to_pay"] = book(rooms[1], ana, past, "12:00", "13:00").pk
 book(rooms[2], bruno, past, "17:00", "18:00")
 for offset in range(-6, 7):  # something every day around `past`, for the week view
     day = past + timedelta(days=offset)
