@@ -5,9 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
+from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIRequest
+from django.http import StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from accounts.access import staff_required
@@ -89,13 +94,41 @@ def calendar_page(request):
         "calendar_strings": _strings(),
         "payment_methods": PaymentMethod.choices,
     }
-    if view == "week":
-        context["weeks"] = calendar.week_grid(locations, local_day, with_cancelled=True)
-    else:
-        context["days"] = calendar.day_grid(locations, local_day, with_cancelled=True)
+    grid = calendar.week_grid if view == "week" else calendar.day_grid
+    key = "weeks" if view == "week" else "days"
+    partial = request.htmx and not request.htmx.history_restore_request
+    if not partial and locations and isinstance(request, ASGIRequest):
+        return _streamed_page(request, context, locations, local_day, grid, key)
+    context[key] = grid(locations, local_day, with_cancelled=True)
     template = (
-        "scheduling/partials/calendar_body.html"
-        if request.htmx and not request.htmx.history_restore_request
-        else "scheduling/calendar_page.html"
+        "scheduling/partials/calendar_body.html" if partial else "scheduling/calendar_page.html"
     )
     return render(request, template, context)
+
+
+_MARKER = mark_safe("<!--calendar-grids-->")
+
+
+def _streamed_page(request, context, locations, local_day, grid, key):
+    """The whole page in parts, sent as each is ready: the page with its toolbar, then the
+    first location's grid, then the others. The browser paints each part as it arrives (a
+    week of three locations is ~850 KiB of HTML), so the receptionist sees the calendar
+    while the rest is still being built. The same queries as one render, in two steps."""
+    page = render_to_string(
+        "scheduling/calendar_page.html", {**context, "stream_marker": _MARKER}, request
+    )
+    head, tail = page.split(_MARKER)
+    sections = f"scheduling/partials/{key[:-1]}_sections.html"
+
+    def render_sections(part) -> str:
+        grids = grid(part, local_day, with_cancelled=True)
+        return render_to_string(sections, {**context, key: grids}, request)
+
+    async def parts():
+        yield head
+        for part in (locations[:1], locations[1:]):
+            if part:
+                yield await sync_to_async(render_sections, thread_sensitive=True)(part)
+        yield tail
+
+    return StreamingHttpResponse(parts(), content_type="text/html; charset=utf-8")
