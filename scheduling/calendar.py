@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from billing import ledger, marks
@@ -71,8 +72,8 @@ def _card(row: dict, zone, labels: dict) -> BookingCard:
         starts_at=starts_at,
         ends_at=ends_at,
         local_day=local_start.date(),
-        start_label=f"{local_start:%H:%M}",
-        end_label=f"{local_end:%H:%M}",
+        start_label=f"{local_start.hour:02d}:{local_start.minute:02d}",  # strftime: 3× slower
+        end_label=f"{local_end.hour:02d}:{local_end.minute:02d}",
         start_minute=local_start.hour * 60 + local_start.minute,
         minutes=int((ends_at - starts_at).total_seconds() // 60),
         payment_state=row.get("payment_state", ""),
@@ -176,13 +177,6 @@ class WeekRow:
     room: Room
     days: list[list[BookingCard]]
 
-    @property
-    def cells_html(self) -> list[SafeString]:
-        return [
-            mark_safe("".join(calendar_html.booking_chip(c) for c in cards))  # noqa: S308
-            for cards in self.days
-        ]
-
 
 @dataclass
 class LocationWeek:
@@ -190,6 +184,12 @@ class LocationWeek:
     days: list[date]
     open_days: set[date]
     rows: list[WeekRow]
+    today: date | None = None  # the location's own today (zones differ by hours)
+
+    @property
+    def rows_html(self) -> SafeString:
+        index = self.days.index(self.today) if self.today in self.days else None
+        return calendar_html.week_rows(self.rows, index)
 
 
 def locations_for(ids: list[int] | None):
@@ -268,5 +268,6 @@ def week_grid(locations, local_day: date, *, with_cancelled: bool) -> list[Locat
     for location in locations:
         open_days = {d for d in days if availability.opening_interval(location, d) is not None}
         rows = [WeekRow(room, [cells[(room.pk, d)] for d in days]) for room in location.rooms.all()]
-        weeks.append(LocationWeek(location, days, open_days, rows))
+        today = timezone.now().astimezone(location.zone).date()
+        weeks.append(LocationWeek(location, days, open_days, rows, today))
     return weeks

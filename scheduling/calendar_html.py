@@ -112,3 +112,20 @@ def free_cells(room, rows, *, first: bool) -> SafeString:
             f'aria-label="{name} {row.label}"></button>'
         )
     return mark_safe("".join(parts))  # noqa: S308 - only escaped names and our own values
+
+
+def week_rows(rows, today_index: int | None) -> SafeString:
+    """The week table's body: a row per room, a cell per day holding that day's chips
+    (`today_index`: the column of today, when the week shows it)."""
+    parts = []
+    for row in rows:
+        cells = "".join(
+            f'<td class="{"is-today" if index == today_index else ""}">'
+            f"{''.join(booking_chip(card) for card in cards)}</td>"
+            for index, cards in enumerate(row.days)
+        )
+        parts.append(
+            f'<tr><th scope="row"><span class="swatch" style="background: '
+            f'{_escape(row.room.colour)}"></span>{_escape(row.room.name)}</th>{cells}</tr>'
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - names escaped, chips built escaped

@@ -69,6 +69,38 @@ def test_the_week_view_lists_the_bookings_of_each_day_by_room(
     assert f'id="booking-{next_week.pk}"' not in page
 
 
+def test_the_week_view_marks_each_locations_own_today(desk):
+    """Kiritimati (UTC+14) and Pago Pago (UTC−11) never share a date: each location's
+    table marks its own today, in the header and in every room's cell of that day."""
+    import re
+
+    from django.utils import timezone
+
+    from tests.factories import LocationFactory, RoomFactory
+
+    east = LocationFactory(name="A Kiritimati", tz="Pacific/Kiritimati")
+    west = LocationFactory(name="B Pago Pago", tz="Pacific/Pago_Pago")
+    for location in (east, west):
+        RoomFactory(location=location, name="One")
+        RoomFactory(location=location, name="Two")
+    shown = timezone.now().astimezone(east.zone).date()
+    page = desk.get(day_url(shown, east.pk, west.pk, view="week")).content.decode()
+    monday = shown - timedelta(days=shown.weekday())
+    for location, table in zip(
+        (east, west), re.findall(r'<table class="week">.*?</table>', page, re.S), strict=True
+    ):
+        today = timezone.now().astimezone(location.zone).date()
+        heads = re.findall(r'<th scope="col" class="([^"]*)"', table)
+        rows = re.findall(r"<tr><th scope=\"row\">.*?</tr>", table, re.S)
+        assert len(heads) == 7 and len(rows) == 2
+        marked = [i for i, c in enumerate(heads) if "is-today" in c]
+        expected = [(today - monday).days] if 0 <= (today - monday).days < 7 else []
+        assert marked == expected, location.name
+        for row in rows:
+            cells = re.findall(r'<td class="([^"]*)"', row)
+            assert [i for i, c in enumerate(cells) if c == "is-today"] == expected
+
+
 def test_a_closed_day_says_so(desk, day):
     from tests.factories import LocationFactory, RoomFactory
 
