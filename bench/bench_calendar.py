@@ -305,6 +305,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--changes", type=int, default=30)
     parser.add_argument("--servers", type=int, default=1, help="daphne processes for the clients")
+    parser.add_argument("--paint-runs", type=int, default=15, help="page loads per view")
     args = parser.parse_args()
 
     database_url = prepare_database(args.postgres)
@@ -360,11 +361,11 @@ def main() -> None:
         every = "".join(f"&loc={loc.pk}" for loc in locations)
         print_paints(
             "week view, 3 locations, in Chromium",
-            first_render(cookie, f"/calendar/?view=week&date={monday}{every}"),
+            first_render(cookie, f"/calendar/?view=week&date={monday}{every}", args.paint_runs),
         )
         print_paints(
             "day view, 3 locations (the calendar's first page), in Chromium",
-            first_render(cookie, f"/calendar/?date={monday}"),
+            first_render(cookie, f"/calendar/?date={monday}", args.paint_runs),
         )
         latencies, got, expected = asyncio.run(
             live_latency(cookie, locations[0], monday, args.clients, args.changes, staff, ports)
