@@ -46,18 +46,22 @@ def stream(cookie: bytes | None = None) -> WebsocketCommunicator:
     return WebsocketCommunicator(application, "/ws/calendar/", headers=headers)
 
 
+def subscription(location_ids, first_day, last_day=None, **extra) -> dict:
+    """The message a calendar page sends to say what it shows."""
+    return {
+        "type": "subscribe",
+        "locations": list(location_ids),
+        "first_day": str(first_day),
+        "last_day": str(last_day or first_day),
+        **extra,
+    }
+
+
 async def open_stream(cookie, location, first_day, last_day=None):
     communicator = stream(cookie)
     connected, _ = await communicator.connect()
     assert connected
-    await communicator.send_json_to(
-        {
-            "type": "subscribe",
-            "locations": [location.pk],
-            "first_day": first_day.isoformat(),
-            "last_day": (last_day or first_day).isoformat(),
-        }
-    )
+    await communicator.send_json_to(subscription([location.pk], first_day, last_day))
     reply = await communicator.receive_json_from(timeout=5)
     assert reply["type"] == "subscribed"
     return communicator
@@ -106,14 +110,7 @@ def test_subscribing_acknowledges_the_locations_and_days_watched(staff, location
     async def scenario():
         communicator = stream(cookie)
         assert (await communicator.connect())[0]
-        await communicator.send_json_to(
-            {
-                "type": "subscribe",
-                "locations": [location.pk, 999999],
-                "first_day": str(day),
-                "last_day": str(day),
-            }
-        )
+        await communicator.send_json_to(subscription([location.pk, 999999], day))
         reply = await communicator.receive_json_from(timeout=5)
         assert reply == {
             "type": "subscribed",
@@ -305,10 +302,6 @@ def test_logging_out_closes_the_users_open_calendar_streams(staff, location, day
     async_to_sync(scenario)()
 
 
-def _subscribe_since(since):
-    return {"type": "subscribe", "first_day": "", "last_day": "", "since": since}
-
-
 @pytest.mark.parametrize("since", ["yesterday", "2026-12-01T10:00:00", 12, None])
 def test_a_subscription_that_cannot_say_when_its_grid_was_drawn_is_told_to_resync(
     since, staff, location, day
@@ -318,15 +311,7 @@ def test_a_subscription_that_cannot_say_when_its_grid_was_drawn_is_told_to_resyn
     async def scenario():
         communicator = stream(cookie)
         assert (await communicator.connect())[0]
-        await communicator.send_json_to(
-            {
-                "type": "subscribe",
-                "locations": [location.pk],
-                "first_day": str(day),
-                "last_day": str(day),
-                "since": since,
-            }
-        )
+        await communicator.send_json_to(subscription([location.pk], day, since=since))
         assert (await communicator.receive_json_from(timeout=5))["changed"] is True
         await communicator.disconnect()
 
@@ -351,13 +336,7 @@ def test_a_grid_drawn_after_the_last_change_is_not_fetched_again_but_one_drawn_b
         communicator = stream(cookie)
         assert (await communicator.connect())[0]
         await communicator.send_json_to(
-            {
-                "type": "subscribe",
-                "locations": [room.location_id],
-                "first_day": str(day),
-                "last_day": str(day),
-                "since": since.isoformat(),
-            }
+            subscription([room.location_id], day, since=since.isoformat())
         )
         reply = await communicator.receive_json_from(timeout=5)
         await communicator.disconnect()

@@ -12,7 +12,12 @@ from django.conf import settings
 
 from integra.asgi import application
 from scheduling import events, fanout
-from tests.scheduling.test_consumers import cookie_of, fresh_layer, open_stream  # noqa: F401
+from tests.scheduling.test_consumers import (  # noqa: F401 - fresh_layer is a fixture
+    cookie_of,
+    fresh_layer,
+    open_stream,
+    subscription,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,14 +36,7 @@ async def portal_stream(cookie, location, day):
         application, "/ws/portal/", headers=[(b"origin", b"http://testserver"), (b"cookie", cookie)]
     )
     assert (await communicator.connect())[0]
-    await communicator.send_json_to(
-        {
-            "type": "subscribe",
-            "locations": [location.pk],
-            "first_day": str(day),
-            "last_day": str(day),
-        }
-    )
+    await communicator.send_json_to(subscription([location.pk], day))
     assert (await communicator.receive_json_from(timeout=5))["type"] == "subscribed"
     return communicator
 
@@ -83,14 +81,7 @@ def test_a_screen_that_switches_location_hears_only_the_new_one(staff, book, roo
     async def scenario():
         screen = await open_stream(cookie, room.location, day)
         stays = await open_stream(cookie, room.location, day)
-        await screen.send_json_to(
-            {
-                "type": "subscribe",
-                "locations": [porto.pk],
-                "first_day": str(day),
-                "last_day": str(day),
-            }
-        )
+        await screen.send_json_to(subscription([porto.pk], day))
         assert (await screen.receive_json_from(timeout=5))["locations"] == [porto.pk]
         await database_sync_to_async(book)(room, pro_a, at("09:00"), at("10:00"))
         assert (await stays.receive_json_from(timeout=5))["action"] == "booked"
