@@ -16,8 +16,6 @@ there). Messages are at most once: pages re-fetch on every (re)connect."""
 
 from __future__ import annotations
 
-import asyncio
-from collections import OrderedDict
 from datetime import UTC
 
 from channels.db import database_sync_to_async
@@ -27,34 +25,15 @@ from billing.services.payments import PAID, PAYMENT_REVERSED
 from scheduling.consumers import CalendarStreamConsumer
 from scheduling.models import ACTIVE_STATUSES, Booking
 
-# Like the staff stream: each version of a booking is read once per process, however many
-# portal pages are open.
-_SEEN: OrderedDict[tuple, asyncio.Future] = OrderedDict()
-_SEEN_KEEP = 256
-
 
 def _facts(booking_id: int) -> dict | None:
+    """Who the booking is for, where and when it is, and its status."""
     row = (
         Booking.objects.filter(pk=booking_id)
         .values("professional_id", "room_id", "room__location_id", "starts_at", "ends_at", "status")
         .first()
     )
     return row
-
-
-async def booking_facts(message: dict) -> dict | None:
-    """Who the booking of a `booking.changed` message is for, where and when it is."""
-    version = message.get("version")
-    if not version:
-        return await database_sync_to_async(_facts)(message["booking_id"])
-    key = (id(asyncio.get_running_loop()), message["booking_id"], version)
-    future = _SEEN.get(key)
-    if future is None:
-        future = asyncio.ensure_future(database_sync_to_async(_facts)(message["booking_id"]))
-        _SEEN[key] = future
-        while len(_SEEN) > _SEEN_KEEP:
-            _SEEN.popitem(last=False)
-    return await asyncio.shield(future)
 
 
 class PortalStreamConsumer(CalendarStreamConsumer):
@@ -73,7 +52,7 @@ class PortalStreamConsumer(CalendarStreamConsumer):
     async def prepare(cls, message: dict):
         # Never renders the staff fragment: a portal viewer is not sent names, so they are
         # not even read.
-        return await booking_facts(message)
+        return await database_sync_to_async(_facts)(message["booking_id"])
 
     def update_for(self, message: dict, facts) -> dict | None:
         if facts is None:

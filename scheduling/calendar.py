@@ -115,8 +115,11 @@ def cards_of(queryset) -> list[BookingCard]:
     return cards
 
 
-def card_for(booking: Booking) -> BookingCard:
-    """Needs `room__location` and `professional` loaded (Booking.objects.for_page())."""
+def card_for(booking: Booking, charge: ledger.Charge | None = None) -> BookingCard:
+    """Needs `room__location` and `professional` loaded (Booking.objects.for_page()).
+    `charge`: the booking's ledger charge when the caller has it already."""
+    if charge is None:
+        charge = ledger.booking_charge(booking)
     row = {
         "pk": booking.pk,
         "room_id": booking.room_id,
@@ -129,7 +132,7 @@ def card_for(booking: Booking) -> BookingCard:
         "cancellation_reason": booking.cancellation_reason,
         "starts_at": booking.starts_at,
         "ends_at": booking.ends_at,
-        "payment_state": ledger.booking_charge(booking).payment_state,
+        "payment_state": charge.payment_state,
     }
     return _card(row, booking.room.location.zone, _status_labels())
 

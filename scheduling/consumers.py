@@ -16,9 +16,7 @@ Messages are at most once (Channels drops on overload), so a client resynchronis
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections import OrderedDict
 from datetime import date, datetime, timedelta
 
 from asgiref.sync import async_to_sync
@@ -35,12 +33,6 @@ from .models import Booking, BookingChange, Location
 
 MAX_LOCATIONS = 50
 MAX_DAYS = 42
-
-# One process serves many screens: each version of a booking is read and rendered once per
-# process, not once per connection. Keyed by the row's version (its updated_at), so a
-# cached entry can never stand for a later change.
-_RENDERED: OrderedDict[tuple, asyncio.Future] = OrderedDict()
-_RENDERED_KEEP = 256
 
 
 def _load(booking_id: int) -> tuple[calendar.BookingCard, str] | None:
@@ -94,21 +86,6 @@ def close_streams_on_logout(sender, request, user, **kwargs) -> None:
     layer = get_channel_layer()
     if user is not None and layer is not None:
         async_to_sync(layer.group_send)(user_group(user.pk), {"type": "session.ended"})
-
-
-async def rendered_booking(message: dict) -> tuple[calendar.BookingCard, str] | None:
-    """The booking of a `booking.changed` message as the staff calendar shows it."""
-    version = message.get("version")
-    if not version:
-        return await database_sync_to_async(_load)(message["booking_id"])
-    key = (id(asyncio.get_running_loop()), message["booking_id"], version)
-    future = _RENDERED.get(key)
-    if future is None:
-        future = asyncio.ensure_future(database_sync_to_async(_load)(message["booking_id"]))
-        _RENDERED[key] = future
-        while len(_RENDERED) > _RENDERED_KEEP:
-            _RENDERED.popitem(last=False)
-    return await asyncio.shield(future)
 
 
 class CalendarStreamConsumer(AsyncWebsocketConsumer):
@@ -176,9 +153,10 @@ class CalendarStreamConsumer(AsyncWebsocketConsumer):
 
     @classmethod
     async def prepare(cls, message: dict):
-        """What `update_for` needs of a `booking.changed` message, read once per process
-        for all viewers of this class (the hub calls it, then `update_for` per socket)."""
-        return await rendered_booking(message)
+        """What `update_for` needs of a `booking.changed` message: the booking as the staff
+        calendar shows it. The hub calls it once per process and version for all viewers of
+        this class, then `update_for` per socket."""
+        return await database_sync_to_async(_load)(message["booking_id"])
 
     async def session_ended(self, message: dict) -> None:
         await self.close(code=4401)

@@ -16,13 +16,15 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 
 log = logging.getLogger(__name__)
 
 # channels-redis forgets a group's members a day after they joined (group_expiry); sockets
 # live longer than that on a reception desk, so the process re-joins its groups regularly.
 REJOIN_SECONDS = 30 * 60
+
+PREPARED_KEEP = 256
 
 _HUBS: dict[tuple[int, int], Hub] = {}
 
@@ -44,6 +46,10 @@ class Hub:
         self.watchers: dict[str, set] = defaultdict(set)
         self.lock = asyncio.Lock()
         self.tasks: list[asyncio.Task] = []
+        # What each kind of viewer needs of a booking version, read once: a move between
+        # locations arrives through both groups. Keyed by the version the event carries (the
+        # row's updated_at, or a payment's), so an entry never stands for a later change.
+        self.prepared: OrderedDict[tuple, asyncio.Future] = OrderedDict()
 
     async def watch(self, consumer, groups: set[str]) -> None:
         """Make `consumer` hear exactly `groups` (replacing what it heard before). Returns
@@ -107,13 +113,13 @@ class Hub:
         members = list(self.watchers.get(message.get("group", ""), ()))
         if not members:
             return
-        prepared: dict[type, object] = {}
+        read: dict[type, object] = {}
         texts: dict[tuple, str] = {}
         for consumer in members:
             kind = type(consumer)
-            if kind not in prepared:
-                prepared[kind] = await kind.prepare(message)
-            update = consumer.update_for(message, prepared[kind])
+            if kind not in read:
+                read[kind] = await self._prepare(kind, message)
+            update = consumer.update_for(message, read[kind])
             if update is None:
                 continue
             try:
@@ -129,3 +135,15 @@ class Hub:
                 await consumer.send(text_data=text)
             except Exception:  # one closed socket must not starve the others
                 log.debug("could not send to %s", consumer.channel_name, exc_info=True)
+
+    async def _prepare(self, kind, message: dict):
+        version = message.get("version")
+        if not version:
+            return await kind.prepare(message)
+        key = (kind, message["booking_id"], version)
+        future = self.prepared.get(key)
+        if future is None:
+            future = self.prepared[key] = asyncio.ensure_future(kind.prepare(message))
+            while len(self.prepared) > PREPARED_KEEP:
+                self.prepared.popitem(last=False)
+        return await asyncio.shield(future)

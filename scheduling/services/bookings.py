@@ -173,21 +173,20 @@ def _queue_for(room: Room, professional: Professional) -> None:
     The lock only orders; the unique indexes and exclusion constraints still decide.
     `no_key` leaves foreign-key checks of other bookings unblocked. SQLite ignores it: its
     immediate transactions already run one writer at a time."""
-    room.active = (
-        Room.objects.select_for_update(no_key=True)
-        .filter(pk=room.pk)
-        .order_by()
-        .values_list("active", flat=True)
-        .get()
-    )
-    professional.active = (
-        Professional.objects.select_for_update(no_key=True)
-        .filter(pk=professional.pk)
-        .order_by()
-        .values_list("active", flat=True)
-        .get()
-    )
+    room.active = _locked_active(Room, room.pk)
+    professional.active = _locked_active(Professional, professional.pk)
     _check_active(room, professional)
+
+
+def _locked_active(model, pk: int) -> bool:
+    """Lock the row (no key) and read whether it is active, in one statement."""
+    return (
+        model.objects.select_for_update(no_key=True)
+        .filter(pk=pk)
+        .order_by()
+        .values_list("active", flat=True)
+        .get()
+    )
 
 
 def _claim(booking: Booking) -> None:

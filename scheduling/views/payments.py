@@ -48,7 +48,7 @@ def _what_is_owed(booking: Booking) -> dict:
     currency = booking.currency
     owed = money.quantize(max(charge.outstanding, money.ZERO), currency)
     paid = money.quantize(charge.allocated, currency)
-    card = calendar.card_for(booking)
+    card = calendar.card_for(booking, charge)
     return {
         "booking_id": booking.pk,
         "currency": currency,
