@@ -210,6 +210,8 @@ def main() -> None:
     url = f"postgres://postgres@127.0.0.1:5432/{args.database}"
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "integra.settings")
+    # A benchmark runs with DEBUG off, like production; its key is its own.
+    os.environ.setdefault("SECRET_KEY", "integra-benchmark-only-not-a-secret")
     recreate_database(args.database)
     rooms = args.clients
     token, room_ids, pro_ids = prepare(rooms=rooms + 1, professionals=rooms + 400)

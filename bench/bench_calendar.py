@@ -316,6 +316,8 @@ def main() -> None:
         # Another settings module may be given to compare channel layers.
         "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "integra.settings"),
         "CONN_MAX_AGE": "60",
+        # DEBUG is off, like production, and then the settings insist on a key.
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "integra-benchmark-only-not-a-secret"),
     }
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True

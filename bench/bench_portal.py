@@ -50,6 +50,8 @@ def main() -> None:
     os.environ["DATABASE_URL"] = prepare_database(args.postgres)
     os.environ.pop("REDIS_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "integra.settings")
+    # A benchmark runs with DEBUG off, like production; its key is its own.
+    os.environ.setdefault("SECRET_KEY", "integra-benchmark-only-not-a-secret")
     os.environ["LOG_LEVEL"] = "ERROR"
 
     import django

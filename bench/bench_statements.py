@@ -37,6 +37,8 @@ def use_database(postgres: str | None) -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "integra.settings")
+    # A benchmark runs with DEBUG off, like production; its key is its own.
+    os.environ.setdefault("SECRET_KEY", "integra-benchmark-only-not-a-secret")
     import django
 
     django.setup()

@@ -27,8 +27,15 @@ def env_flag(name: str, default: bool = False) -> bool:
 DEBUG = env_flag("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and not env_flag("INTEGRA_INSECURE_DEV_KEY", True):
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    # A server that runs with DEBUG off is one people reach: it must not sign their sessions
+    # and password-reset links with a key printed in this file. dev.py runs with DEBUG on;
+    # the tests and the benchmarks set a key of their own.
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off: export SECRET_KEY=<a long random "
+            "string> (python3 -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+            "or DEBUG=1 on a development machine."
+        )
     SECRET_KEY = "integra-development-key-not-for-production"  # noqa: S105
 ALLOWED_HOSTS = [
     h.strip()

@@ -1,0 +1,15 @@
+"""The environment every test process runs in, set before Django reads its settings.
+
+Loaded as a pytest plugin (`-p tests.environment` in pyproject.toml), which pytest imports
+while it parses its options: before pytest-django imports `integra.settings`, and so before
+any conftest. Browser tests' daphne processes inherit it.
+
+TIME_ZONE is Asia/Kathmandu (+05:45), a zone no location of the tests uses: a time formatted
+in the server's zone instead of its location's is then visibly wrong (an hour like 14:45
+where 09:00 was booked), and a test that reads the page fails."""
+
+import os
+
+os.environ.setdefault("TIME_ZONE", "Asia/Kathmandu")
+# The tests run with DEBUG off, where the settings insist on a key of our own.
+os.environ.setdefault("SECRET_KEY", "integra-tests-only-not-a-secret")
