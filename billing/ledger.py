@@ -17,6 +17,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from scheduling.local_time import at_location
 from scheduling.models import Booking, BookingStatus
 
 from . import money
@@ -116,11 +117,11 @@ class Charge:
 
     @property
     def local_start(self) -> datetime:
-        return self.booking.starts_at.astimezone(self.booking.room.location.zone)
+        return at_location(self.booking.starts_at, self.booking)
 
     @property
     def local_end(self) -> datetime:
-        return self.booking.ends_at.astimezone(self.booking.room.location.zone)
+        return at_location(self.booking.ends_at, self.booking)
 
     @property
     def local_day(self) -> date:

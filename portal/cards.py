@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from billing import ledger
 from scheduling import policy
+from scheduling.local_time import at_location
 from scheduling.models import Booking, BookingStatus
 
 
@@ -54,13 +55,13 @@ def cards(bookings, *, now: datetime | None = None) -> list[BookingCard]:
         result.append(
             BookingCard(
                 booking=booking,
-                starts=booking.starts_at.astimezone(zone),
-                ends=booking.ends_at.astimezone(zone),
+                starts=at_location(booking.starts_at, zone),
+                ends=at_location(booking.ends_at, zone),
                 charge=charge.amount,
                 currency=booking.currency,
                 payment_state=charge.payment_state,
                 payment_label=str(ledger.PaymentState.LABELS[charge.payment_state]),
-                free_until=deadline.astimezone(zone),
+                free_until=at_location(deadline, zone),
                 can_cancel=open_state and upcoming,
                 can_move=open_state
                 and upcoming

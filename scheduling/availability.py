@@ -10,11 +10,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q
 
 from . import timeslots
+from .local_time import at_location
 from .models import Location, OpeningHours, Room, SlotClaim
 
 
@@ -30,11 +30,11 @@ class FreeWindow:
 
     @property
     def local_starts_at(self) -> datetime:
-        return self.starts_at.astimezone(ZoneInfo(self.tz))
+        return at_location(self.starts_at, self.tz)
 
     @property
     def local_ends_at(self) -> datetime:
-        return self.ends_at.astimezone(ZoneInfo(self.tz))
+        return at_location(self.ends_at, self.tz)
 
 
 def opening_interval(location: Location, local_day: date) -> tuple[datetime, datetime] | None:

@@ -16,6 +16,7 @@ from ninja import Schema
 from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, model_validator
 
 from . import policy
+from .local_time import at_location
 from .models import BookingStatus
 
 MAX_ID = 2**63 - 1
@@ -173,11 +174,11 @@ class BusyOut(Schema):
 
     @staticmethod
     def resolve_local_starts_at(obj):
-        return obj.starts_at.astimezone(obj.room.location.zone)
+        return at_location(obj.starts_at, obj)
 
     @staticmethod
     def resolve_local_ends_at(obj):
-        return obj.ends_at.astimezone(obj.room.location.zone)
+        return at_location(obj.ends_at, obj)
 
 
 class ProfessionalRef(Schema):

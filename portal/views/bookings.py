@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from billing import ledger, money
 from scheduling import services
 from scheduling.errors import BookingError, SlotTaken
+from scheduling.local_time import at_location
 from scheduling.models import BookingStatus
 from scheduling.services.rebooking import SAME
 
@@ -54,7 +55,7 @@ def detail(request, pk: int):
     zone = booking.room.location.zone
     history = [
         {
-            "at": change.at.astimezone(zone),
+            "at": at_location(change.at, zone),
             "what": HISTORY_WORDS.get(change.action, change.action),
             "by_me": change.by_id == request.user.pk,
             "source": change.get_source_display(),

@@ -17,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from billing.pricing import booking_price
 from scheduling import policy, services
 from scheduling.errors import BookingError, SlotTaken
+from scheduling.local_time import at_location
 from scheduling.models import BookingStatus, Location
 
 from .. import slots
@@ -83,8 +84,8 @@ def find(request):
         form=form,
         search=search,
         moving=moving,
-        moving_start=moving.starts_at.astimezone(moving.room.location.zone) if moving else None,
-        moving_end=moving.ends_at.astimezone(moving.room.location.zone) if moving else None,
+        moving_start=at_location(moving.starts_at, moving) if moving else None,
+        moving_end=at_location(moving.ends_at, moving) if moving else None,
         minutes=form.cleaned_data.get("minutes") if form.is_valid() else None,
     )
     if request.htmx and request.GET.get("part") == "results":
@@ -122,14 +123,14 @@ def _slot_context(request, *, location, starts_at, minutes, moving, error=None) 
         "find",
         location=location,
         starts_at=starts_at,
-        local_start=starts_at.astimezone(zone),
-        local_end=ends_at.astimezone(zone),
+        local_start=at_location(starts_at, zone),
+        local_end=at_location(ends_at, zone),
         minutes=minutes,
         length=length_label(minutes),
         rooms=rooms,
         moving=moving,
         needs_approval=first == BookingStatus.REQUESTED and not moving,
-        free_until=policy.free_until(location, starts_at).astimezone(zone),
+        free_until=at_location(policy.free_until(location, starts_at), zone),
         currency=location.currency,
         error=error,
     )
