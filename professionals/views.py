@@ -1,6 +1,8 @@
 """Staff pages for professionals: list with search, create, edit, deactivate, invite,
 detail."""
 
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -14,7 +16,8 @@ from accounts.access import staff_required
 from billing import ledger
 from billing.models import Statement
 from scheduling import calendar
-from scheduling.models import Booking
+from scheduling.local_time import at_location
+from scheduling.models import Booking, Location
 
 from .forms import ProfessionalForm
 from .models import Professional
@@ -94,23 +97,51 @@ def professional_invite(request, pk: int):
     return redirect("professionals:detail", pk)
 
 
+PAGE = 25  # bookings per list on a professional's page
+
+
+def _zone_of(professional: Professional) -> ZoneInfo:
+    """Where a professional's own events (invitations) are told: the zone of the location
+    they book most recently, else the first location's; UTC for a clinic without one."""
+    latest = (
+        Booking.objects.filter(professional=professional)
+        .order_by("-starts_at")
+        .values_list("room__location__tz", flat=True)
+        .first()
+    )
+    first = latest or Location.objects.values_list("tz", flat=True).first()
+    return ZoneInfo(first or "UTC")
+
+
 @staff_required
 def professional_detail(request, pk: int):
     professional = get_object_or_404(Professional, pk=pk)
     now = timezone.now()
     bookings = Booking.objects.filter(professional=professional)
-    # Cards carry each booking's payment state (paid / part paid / unpaid).
-    upcoming = calendar.cards_of(bookings.filter(ends_at__gt=now).order_by("starts_at")[:50])
-    past = calendar.cards_of(bookings.filter(ends_at__lte=now).order_by("-starts_at")[:50])
+    # Cards carry each booking's payment state (paid / part paid / unpaid). Both lists are
+    # in the order things happen (UTC), each row saying its location and its zone.
+    upcoming = Paginator(bookings.filter(ends_at__gt=now).order_by("starts_at", "pk"), PAGE)
+    past = Paginator(bookings.filter(ends_at__lte=now).order_by("-starts_at", "-pk"), PAGE)
+    upcoming_page = upcoming.get_page(request.GET.get("upcoming"))
+    past_page = past.get_page(request.GET.get("past"))
+    last_invitation = professional.user.invitations.first()
+    zone = _zone_of(professional)
     return render(
         request,
         "professionals/professional_detail.html",
         {
             "professional": professional,
             "account_state": invitations.state_of(professional.user),
-            "last_invitation": professional.user.invitations.first(),
-            "upcoming": upcoming,
-            "past": past,
+            "last_invitation": last_invitation,
+            "invited_at": at_location(last_invitation.sent_at, zone) if last_invitation else None,
+            "accepted_at": at_location(last_invitation.accepted_at, zone)
+            if last_invitation
+            else None,
+            "zone_label": zone.key,
+            "upcoming": calendar.cards_of(upcoming_page.object_list),
+            "upcoming_page": upcoming_page,
+            "past": calendar.cards_of(past_page.object_list),
+            "past_page": past_page,
             "balances": ledger.balances_by_professional([professional.pk]).get(professional.pk, []),
             "statements": Statement.objects.filter(
                 professional=professional, replaced_by__isnull=True

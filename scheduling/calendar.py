@@ -45,6 +45,14 @@ class BookingCard:
     start_minute: int  # wall-clock minutes since local midnight
     minutes: int
     payment_state: str = ""  # billing.ledger.PaymentState
+    location_name: str = ""
+    zone: ZoneInfo | None = None
+
+    @property
+    def zone_label(self) -> str:
+        """The location's offset or abbreviation at the booking's start ("-03", "WET"), for
+        lists that mix locations."""
+        return self.starts_at.astimezone(self.zone).strftime("%Z") if self.zone else ""
 
     @property
     def is_booked(self) -> bool:
@@ -77,6 +85,8 @@ def _card(row: dict, zone, labels: dict) -> BookingCard:
         start_minute=local_start.hour * 60 + local_start.minute,
         minutes=int((ends_at - starts_at).total_seconds() // 60),
         payment_state=row.get("payment_state", ""),
+        location_name=row.get("room__location__name", ""),
+        zone=zone,
     )
 
 
@@ -86,6 +96,7 @@ CARD_FIELDS = (
     "room__name",
     "room__location_id",
     "room__location__tz",
+    "room__location__name",
     "professional_id",
     "professional__name",
     "status",
@@ -125,6 +136,7 @@ def card_for(booking: Booking, charge: ledger.Charge | None = None) -> BookingCa
         "room_id": booking.room_id,
         "room__name": booking.room.name,
         "room__location_id": booking.room.location_id,
+        "room__location__name": booking.room.location.name,
         "professional_id": booking.professional_id,
         "professional__name": booking.professional.name,
         "status": booking.status,

@@ -89,3 +89,63 @@ def test_the_detail_page_lists_upcoming_and_past_bookings_in_local_time(
     page = desk.get(reverse("professionals:detail", args=[pro_a.pk])).content.decode()
     upcoming, past = page.split("Past bookings")
     assert "10:00–11:30" in upcoming and "08:00–09:00" in past
+
+
+def test_bookings_in_several_zones_each_say_their_location_and_zone(desk, book, pro_a, at, day):
+    from tests.factories import LocationFactory, RoomFactory
+
+    lima = LocationFactory(name="Integra Miraflores", tz="America/Lima", currency="PEN")
+    paulista = LocationFactory(name="Integra Paulista", tz="America/Sao_Paulo", currency="BRL")
+    book(
+        RoomFactory(location=lima, name="Sala Inca"),
+        pro_a,
+        at("09:00", loc=lima),
+        at("10:00", loc=lima),
+    )
+    book(
+        RoomFactory(location=paulista, name="Sala Ipê"),
+        pro_a,
+        at("09:00", loc=paulista),
+        at("10:00", loc=paulista),
+    )
+    html = desk.get(reverse("professionals:detail", args=[pro_a.pk])).content.decode()
+    rows = [row for row in html.split("<tr") if "Sala Inca" in row or "Sala Ipê" in row]
+    # In the order they happen: 09:00 in São Paulo (12:00 UTC) comes before 09:00 in Lima.
+    assert ["Sala Ipê" in rows[0], "Sala Inca" in rows[1]] == [True, True]
+    assert "Integra Paulista" in rows[0] and "09:00–10:00" in rows[0] and "-03" in rows[0]
+    assert "Integra Miraflores" in rows[1] and "09:00–10:00" in rows[1] and "-05" in rows[1]
+
+
+def test_a_long_history_is_paged_and_each_list_keeps_its_own_page(desk, book, pro_a, room, at, day):
+    for offset in range(30):
+        start = at("08:00", on=day + timedelta(days=offset))
+        book(room, pro_a, start, start + timedelta(hours=1))
+    first = desk.get(reverse("professionals:detail", args=[pro_a.pk])).content.decode()
+    assert first.count('class="is-booked"') == 25
+    assert "Page 1 of 2 (30 bookings)" in first
+    second = desk.get(
+        reverse("professionals:detail", args=[pro_a.pk]), {"upcoming": 2, "past": 1}
+    ).content.decode()
+    assert second.count('class="is-booked"') == 5
+    last_day = day + timedelta(days=29)
+    assert last_day.strftime("%-d %b %Y") in second
+    assert (
+        desk.get(reverse("professionals:detail", args=[pro_a.pk]), {"upcoming": "x"}).status_code
+        == 200
+    )
+
+
+def test_the_invitation_time_is_told_in_the_professionals_location_zone(desk, book, pro_a, at):
+    from datetime import UTC, datetime
+
+    from tests.factories import LocationFactory, RoomFactory
+
+    lima = LocationFactory(name="Integra Miraflores", tz="America/Lima", currency="PEN")
+    book(RoomFactory(location=lima), pro_a, at("09:00", loc=lima), at("10:00", loc=lima))
+    pro_a.user.set_unusable_password()
+    pro_a.user.save()
+    pro_a.user.invitations.create(
+        email=pro_a.email, sent_at=datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
+    )
+    html = desk.get(reverse("professionals:detail", args=[pro_a.pk])).content.decode()
+    assert "Invited 20 Nov 2026 10:30 (America/Lima)" in html
