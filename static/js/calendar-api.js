@@ -111,6 +111,7 @@ export function markSynced() {
 
 const toastBox = document.getElementById("toast");
 let toastTimer = null;
+let toastDelay = 4000;
 
 /** Tell the receptionist what happened; a refusal lists free alternatives to pick. */
 export function toast(message, { alternatives = [], onPick = null, error = false } = {}) {
@@ -133,11 +134,38 @@ export function toast(message, { alternatives = [], onPick = null, error = false
   }
   toastBox.classList.toggle("is-error", error);
   toastBox.hidden = false;
-  if (!error) toastTimer = setTimeout(hideToast, 4000);
+  keepClearOfPopovers();
+  // A refusal stays long enough to read its alternatives, but it goes: it must not sit
+  // over the form the receptionist is correcting. Pointing at it keeps it.
+  toastDelay = error ? 12000 : 4000;
+  toastTimer = setTimeout(hideToast, toastDelay);
 }
 
-export function hideToast() { toastBox.hidden = true; }
+
+/** An open form (New booking, payment) sits where the click was; a toast over its buttons
+ * would hide Book and Close. Then the toast goes to the top of the screen instead. */
+function keepClearOfPopovers() {
+  toastBox.classList.remove("at-top");
+  const box = toastBox.getBoundingClientRect();
+  const covered = [...document.querySelectorAll(".popover:not([hidden]), .menu:not([hidden])")].some((p) => {
+    const r = p.getBoundingClientRect();
+    return r.width && !(r.right < box.left || r.left > box.right || r.bottom < box.top || r.top > box.bottom);
+  });
+  toastBox.classList.toggle("at-top", covered);
+}
+
+export function hideToast() { clearTimeout(toastTimer); toastBox.hidden = true; }
 toastBox.querySelector("[data-close]").addEventListener("click", hideToast);
+toastBox.addEventListener("pointerenter", () => clearTimeout(toastTimer));
+toastBox.addEventListener("pointerleave", () => {
+  if (!toastBox.hidden) toastTimer = setTimeout(hideToast, toastDelay);
+});
+// Escape dismisses the topmost thing first: the toast, then (next press) the form under it.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape" || toastBox.hidden) return;
+  event.stopPropagation();
+  hideToast();
+}, true);
 
 /** Show the answer of a write: place the booking, or explain the refusal. */
 export function settle(result, { onPick = null } = {}) {

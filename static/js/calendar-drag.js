@@ -10,6 +10,17 @@ const minuteOf = (cell) => {
   return h * 60 + m;
 };
 const cellsOf = (column) => [...column.querySelectorAll(".cell")];
+const clock = (minutes) => {
+  const m = ((minutes % 1440) + 1440) % 1440;
+  return `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
+};
+/** The card says where it is while it is dragged, not where it was. */
+const showSpan = (booking) => {
+  const label = booking.querySelector(".b-time");
+  const start = Number(booking.style.getPropertyValue("--start"));
+  const len = Number(booking.style.getPropertyValue("--len"));
+  if (label) label.textContent = `${clock(start)}–${clock(start + len)}`;
+};
 
 function cellAt(x, y) {
   const hit = document.elementFromPoint(x, y);
@@ -62,7 +73,8 @@ function startCreate(event, cell) {
 
 function startBookingDrag(event, booking, resizing) {
   const home = booking.parentElement;
-  const original = { start: booking.style.getPropertyValue("--start"), len: booking.style.getPropertyValue("--len") };
+  const original = { start: booking.style.getPropertyValue("--start"), len: booking.style.getPropertyValue("--len"),
+                     label: booking.querySelector(".b-time")?.textContent };
   const slotHeight = booking.offsetHeight / (Number(original.len) / 15);
   const grabSlots = Math.floor((event.clientY - booking.getBoundingClientRect().top) / slotHeight);
   const startX = event.clientX, startY = event.clientY;
@@ -81,11 +93,13 @@ function startBookingDrag(event, booking, resizing) {
       const startIndex = cells.findIndex((c) => c.dataset.at === booking.dataset.startsAt);
       const index = Math.max(cells.indexOf(over), startIndex);
       booking.style.setProperty("--len", (index - startIndex + 1) * 15);
+      showSpan(booking);
       target = { column, index };
     } else {
       const index = Math.max(0, cells.indexOf(over) - grabSlots);
       booking.style.setProperty("--start", minuteOf(cells[index]));
       column.querySelector(".slots").append(booking);
+      showSpan(booking);
       target = { column, index };
     }
   };
@@ -93,6 +107,8 @@ function startBookingDrag(event, booking, resizing) {
     home.append(booking);
     booking.style.setProperty("--start", original.start);
     booking.style.setProperty("--len", original.len);
+    const label = booking.querySelector(".b-time");
+    if (label && original.label !== undefined) label.textContent = original.label;
   };
   const onUp = async () => {
     window.removeEventListener("pointermove", onMove);

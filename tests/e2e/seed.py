@@ -110,4 +110,17 @@ porto_rooms = [
 for day in (past, future):
     book(porto_rooms[0], carla, day, "12:00", "13:30")
     book(porto_rooms[1], bruno, day, "13:00", "14:00", notes="Physio follow-up")
+# São Paulo (UTC−3): a professional books there from her phone and must read the hour she
+# tapped, whatever the zone of the server (the tests run it in Asia/Kathmandu).
+paulista = Location.objects.create(name="Integra Paulista", tz="America/Sao_Paulo", currency="BRL")
+OpeningHours.objects.bulk_create(
+    OpeningHours(location=paulista, weekday=d, opens=time(8), closes=time(20)) for d in range(7)
+)
+ids["paulista"] = paulista.pk
+ids["paulista_rooms"] = [
+    Room.objects.create(location=paulista, name="Sala Ipê", hourly_price=Decimal("120")).pk
+]
+ids["paulista_future"] = (
+    timezone.now().astimezone(paulista.zone).date() + timedelta(days=7)
+).isoformat()
 print(json.dumps(ids))
