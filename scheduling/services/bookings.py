@@ -33,6 +33,7 @@ from ..errors import (
     InvalidBooking,
     OutsideOpeningHours,
     SlotTaken,
+    WaiverRefused,
 )
 from ..models import (
     Booking,
@@ -559,13 +560,28 @@ def resize(
 
 
 def cancel(
-    booking: Booking | int, *, reason: str = "", by, source: str, ip: str | None = None
+    booking: Booking | int,
+    *,
+    reason: str = "",
+    waive_late_fee: bool = False,
+    waiver_reason: str = "",
+    by,
+    source: str,
+    ip: str | None = None,
 ) -> Booking:
     """Cancel a booked (or requested) booking and free its slots at once. Executed and
     no-show bookings cannot be cancelled (undo them first). A booked booking cancelled
     after its location's free-cancellation deadline is recorded as `cancelled_late`
-    (whoever cancels): billing charges that, and only that."""
+    (whoever cancels): billing charges that, and only that.
+
+    `waive_late_fee` (staff): a late cancellation stays late but its fee is waived
+    (`late_fee_waived`, billing charges nothing), with `waiver_reason` (required) in the
+    history beside who, when and from where. Raises WaiverRefused when `by` may not waive
+    at this location (policy.may_waive_late_fee) and InvalidBooking without a reason;
+    either way nothing is cancelled. Asked of a cancellation that is free, it is ignored:
+    there is no fee to waive."""
     reason = _clean_reason(reason)
+    waiver_reason = _clean_reason(waiver_reason, field="waiver_reason")
     with transaction.atomic(durable=True):
         current = _locked(booking)
         if current.status not in (BookingStatus.BOOKED, BookingStatus.REQUESTED):
@@ -575,9 +591,11 @@ def cancel(
             )
         now = timezone.now()
         previous = current.status
-        late = previous == BookingStatus.BOOKED and policy.is_late(
-            current.room.location, current.starts_at, now
-        )
+        location = current.room.location
+        late = previous == BookingStatus.BOOKED and policy.is_late(location, current.starts_at, now)
+        waived = late and waive_late_fee
+        if waived:
+            _check_waiver(location, by, waiver_reason)
         _release(current)
         _set(
             current,
@@ -586,6 +604,8 @@ def cancel(
             cancelled_at=now,
             cancellation_reason=reason,
             cancelled_late=late,
+            late_fee_waived=waived,
+            late_fee_waiver_reason=waiver_reason if waived else "",
             updated_by=_user(by),
         )
         diff = {
@@ -594,6 +614,10 @@ def cancel(
         }
         if late:
             diff["cancelled_late"] = (False, True)
+        if waived:
+            diff["late_fee_waived"] = (False, True)
+            diff["late_fee_waiver_reason"] = ("", waiver_reason)
+        elif late:
             # The charge keeps the percentage in force now, as a booking keeps its price.
             percent = charge_rules.fix(current, ChargeKind.LATE_CANCELLATION)
             diff["charge_percent"] = (None, percent)
@@ -602,10 +626,29 @@ def cancel(
     return current
 
 
-def _clean_reason(reason: str | None) -> str:
+def _check_waiver(location, by, waiver_reason: str) -> None:
+    if not policy.may_waive_late_fee(location, by):
+        if policy.binds(by):
+            message = _(
+                "A late cancellation is charged; only reception can waive the fee. "
+                "Nothing was cancelled."
+            )
+        else:
+            message = _(
+                "At %(location)s only a manager may waive a late-cancellation fee. "
+                "Nothing was cancelled: cancel with the fee, or ask a manager."
+            ) % {"location": location.name}
+        raise WaiverRefused(message)
+    if not waiver_reason:
+        raise InvalidBooking(
+            _("Say why the late fee is waived; nothing was cancelled."), field="waiver_reason"
+        )
+
+
+def _clean_reason(reason: str | None, *, field: str = "reason") -> str:
     reason = (reason or "").strip()
     if len(reason) > 300:
-        raise InvalidBooking(_("Keep the reason under 300 characters."), field="reason")
+        raise InvalidBooking(_("Keep the reason under 300 characters."), field=field)
     return reason
 
 
@@ -741,6 +784,8 @@ def restore(booking: Booking | int, *, by, source: str, ip: str | None = None) -
                     cancelled_at=None,
                     cancellation_reason="",
                     cancelled_late=False,
+                    late_fee_waived=False,
+                    late_fee_waiver_reason="",
                     updated_by=_user(by),
                 )
             else:
