@@ -45,6 +45,8 @@ class BookingCard:
     start_minute: int  # wall-clock minutes since local midnight
     minutes: int
     payment_state: str = ""  # billing.ledger.PaymentState
+    cancelled_late: bool = False
+    late_fee_waived: bool = False
 
     @property
     def is_booked(self) -> bool:
@@ -77,6 +79,8 @@ def _card(row: dict, zone, labels: dict) -> BookingCard:
         start_minute=local_start.hour * 60 + local_start.minute,
         minutes=int((ends_at - starts_at).total_seconds() // 60),
         payment_state=row.get("payment_state", ""),
+        cancelled_late=row.get("cancelled_late", False),
+        late_fee_waived=row.get("late_fee_waived", False),
     )
 
 
@@ -133,6 +137,8 @@ def card_for(booking: Booking, charge: ledger.Charge | None = None) -> BookingCa
         "starts_at": booking.starts_at,
         "ends_at": booking.ends_at,
         "payment_state": charge.payment_state,
+        "cancelled_late": booking.cancelled_late,
+        "late_fee_waived": booking.late_fee_waived,
     }
     return _card(row, booking.room.location.zone, _status_labels())
 
