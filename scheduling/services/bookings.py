@@ -148,7 +148,7 @@ GUARDS = (
 )
 
 
-def _slot_taken(error: IntegrityError, booking: Booking) -> SlotTaken:
+def _slot_taken(error: IntegrityError, booking: Booking, by) -> SlotTaken:
     """What a violation of the double-booking guards means for a person: SlotTaken with
     the slots in conflict. Any other integrity error is raised again as it is.
 
@@ -158,7 +158,7 @@ def _slot_taken(error: IntegrityError, booking: Booking) -> SlotTaken:
     indexes second (on the claims); both mean the same thing."""
     if not any(name in str(error) for name in GUARDS):
         raise error
-    return _conflict_for(booking)
+    return _conflict_for(booking, by)
 
 
 def _queue_for(room: Room, professional: Professional) -> None:
@@ -201,41 +201,82 @@ def _claim(booking: Booking) -> None:
     SlotClaim.objects.bulk_create(rows)
 
 
-def _conflict_for(booking: Booking) -> SlotTaken:
+def _conflict_for(booking: Booking, by) -> SlotTaken:
+    """SlotTaken naming the bookings really in the way: each one's own day and times in
+    its own location's zone, its room and location. Staff (and the system) also read whose
+    booking it is; a professional never learns another professional's name (policy.binds)."""
     slots = list(timeslots.slot_starts(booking.starts_at, booking.ends_at))
     taken = (
         SlotClaim.objects.filter(slot_start__in=slots)
         .exclude(booking_id=booking.pk)
         .filter(room_id=booking.room_id)
-        .values_list("room_id", "professional_id", "slot_start")
+        .values_list("room_id", "professional_id", "slot_start", "booking_id")
         .union(
             SlotClaim.objects.filter(slot_start__in=slots, professional_id=booking.professional_id)
             .exclude(booking_id=booking.pk)
-            .values_list("room_id", "professional_id", "slot_start")
+            .values_list("room_id", "professional_id", "slot_start", "booking_id")
         )
     )
-    conflicts = sorted(
-        (
+    conflicts, resources = [], {}
+    for room_id, pro_id, slot, booking_id in taken:
+        conflict = (
             Conflict("room", room_id, slot) if room_id else Conflict("professional", pro_id, slot)
-            for room_id, pro_id, slot in taken
-        ),
-        key=lambda c: (c.slot_start, c.resource),
-    )
-    room_busy = any(c.resource == "room" for c in conflicts)
-    professional_busy = any(c.resource == "professional" for c in conflicts)
-    tz = booking.room.location.zone
-    when = _("%(start)s–%(end)s") % {
-        "start": booking.starts_at.astimezone(tz).strftime("%a %d %b %H:%M"),
-        "end": booking.ends_at.astimezone(tz).strftime("%H:%M"),
+        )
+        conflicts.append(conflict)
+        resources.setdefault(booking_id, set()).add(conflict.resource)
+    conflicts.sort(key=lambda c: (c.slot_start, c.resource))
+    clashing = Booking.objects.for_page().filter(pk__in=resources).order_by("starts_at", "pk")
+    sentences = [
+        _clash_sentence(other, resources[other.pk], reveal=not policy.binds(by))
+        for other in clashing
+    ]
+    if not sentences:  # the other booking is gone already (cancelled meanwhile)
+        sentences = [_("That time was just taken; try again.")]
+    return SlotTaken(message=" ".join(str(s) for s in sentences), conflicts=conflicts)
+
+
+def _clash_sentence(other: Booking, resources: set[str], *, reveal: bool) -> str:
+    """One clashing booking as a person reads it, in its own location's zone."""
+    location = other.room.location
+    tz = location.zone
+    start, end = other.starts_at.astimezone(tz), other.ends_at.astimezone(tz)
+    values = {
+        "room": other.room.name,
+        "location": location.name,
+        "name": other.professional.name,
+        "day": start.strftime("%a %d %b"),
+        "start": start.strftime("%H:%M"),
+        "end": end.strftime("%H:%M"),
     }
-    if room_busy and professional_busy:
-        message = _("%(room)s and %(name)s are both already booked at %(when)s.")
-    elif professional_busy:
-        message = _("%(name)s already has a booking at %(when)s.")
+    if resources == {"room", "professional"}:
+        if reveal:
+            message = _(
+                "%(room)s and %(name)s are both already booked at %(location)s on %(day)s, "
+                "%(start)s–%(end)s."
+            )
+        else:
+            message = _(
+                "You already have %(room)s booked at %(location)s on %(day)s, %(start)s–%(end)s."
+            )
+    elif "professional" in resources:
+        # The professional's own booking: theirs to know, wherever it is.
+        if reveal:
+            message = _(
+                "%(name)s already has a booking in %(room)s at %(location)s on %(day)s, "
+                "%(start)s–%(end)s."
+            )
+        else:
+            message = _(
+                "You already have a booking in %(room)s at %(location)s on %(day)s, "
+                "%(start)s–%(end)s."
+            )
+    elif reveal:
+        message = _(
+            "%(room)s is already booked at %(location)s on %(day)s, %(start)s–%(end)s, by %(name)s."
+        )
     else:
-        message = _("%(room)s is already booked at %(when)s.")
-    message = message % {"room": booking.room.name, "name": booking.professional.name, "when": when}
-    return SlotTaken(message=message, conflicts=conflicts)
+        message = _("%(room)s is already booked at %(location)s on %(day)s, %(start)s–%(end)s.")
+    return message % values
 
 
 def _release(booking: Booking) -> None:
@@ -409,7 +450,7 @@ def book(
         return replay
     except IntegrityError as error:
         raise _with_alternatives(
-            _slot_taken(error, booking),
+            _slot_taken(error, booking, by),
             room=room,
             professional=professional,
             starts_at=starts_at,
@@ -518,7 +559,7 @@ def move(
                 current, action, previous_location_id=old["location"]
             )
     except IntegrityError as error:
-        taken = _slot_taken(error, current)
+        taken = _slot_taken(error, current, by)
         original = Booking.objects.select_related("room__location", "professional").get(pk=pk)
         target = original.room if room is None else room
         start = _as_utc(starts_at, "starts_at") if starts_at else original.starts_at
@@ -800,7 +841,7 @@ def restore(booking: Booking | int, *, by, source: str, ip: str | None = None) -
             )
             events.send_booking_event_on_commit(current, "restored")
     except IntegrityError as error:
-        taken = _slot_taken(error, current)
+        taken = _slot_taken(error, current, by)
         original = Booking.objects.select_related("room__location", "professional").get(pk=pk)
         raise _with_alternatives(
             taken,
