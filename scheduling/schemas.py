@@ -80,6 +80,12 @@ class LocationOut(Schema):
     portal_min_minutes: int | None
     portal_max_minutes: int | None
     approval_mode: str
+    reception_may_waive_late_fee: bool = Field(
+        description=(
+            "Reception may waive a late cancellation's fee here (a manager always may; "
+            "see POST /bookings/{id}/cancel)."
+        )
+    )
     opening_hours: list[OpeningHoursOut]
 
     @staticmethod

@@ -502,6 +502,8 @@ def test_the_api_schema_documents_the_waiver(client):
     assert "waive_late_fee" in cancel_in and "waiver_reason" in cancel_in
     assert "reception_may_waive_late_fee" in cancel_in["waive_late_fee"]["description"]
     assert "late_fee_waived" in schema["components"]["schemas"]["BookingOut"]["properties"]
+    location_out = schema["components"]["schemas"]["LocationOut"]["properties"]
+    assert "reception_may_waive_late_fee" in location_out
 
 
 # ---------------------------------------------------------------- the portal and the policy page
