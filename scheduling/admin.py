@@ -21,6 +21,7 @@ from .forms import BookingAdminForm, client_ip, refusal_messages
 from .models import (
     Booking,
     BookingChange,
+    BookingStatus,
     Feature,
     IdempotencyKey,
     Location,
@@ -234,7 +235,9 @@ class BookingAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        terms = late_fees.terms(obj, request.user) if obj is not None and obj.pk else None
+        # What cancelling costs is told only while there is something to cancel.
+        cancellable = obj is not None and obj.status == BookingStatus.BOOKED
+        terms = late_fees.terms(obj, request.user) if cancellable else None
         return type(form.__name__, (form,), {"request": request, "cancel_terms": terms})
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
