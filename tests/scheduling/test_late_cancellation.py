@@ -544,3 +544,17 @@ def test_the_policies_page_tells_who_may_waive_and_only_a_manager_changes_it(
         "Reception or a manager"
         in client.get(reverse("scheduling:location-policies")).content.decode()
     )
+
+
+def test_the_professional_sees_on_the_portal_that_the_late_fee_was_waived(
+    client, ahead, paulista, pro_a, manager
+):
+    booking = ahead(pro_a)
+    make_late(paulista)
+    services.cancel(
+        booking, waive_late_fee=True, waiver_reason="note", by=manager, source=Source.BACKOFFICE
+    )
+    client.force_login(pro_a.user)
+    page = client.get(reverse("portal:booking", args=[booking.pk])).content.decode()
+    assert "late cancellation, fee waived" in page
+    assert "No charge" in page
