@@ -70,7 +70,8 @@ def is_late_cancellation(booking: Booking, policy: BillingPolicy | None = None) 
 def charge_for(booking, policy, rule: ChargeRule | None = None) -> Decimal:
     """What `booking` charges its professional: its price when booked or executed; for a
     no-show or a late cancellation, the percentage of it fixed when that happened
-    (`rule`, see billing.charge_rules); nothing when cancelled in time.
+    (`rule`, see billing.charge_rules); nothing when cancelled in time, nor when staff
+    waived a late cancellation's fee (`late_fee_waived`).
 
     `policy` is the location's current BillingPolicy, or a function returning it (read
     only when needed): it is used only for a no-show or late cancellation without a rule
@@ -79,7 +80,11 @@ def charge_for(booking, policy, rule: ChargeRule | None = None) -> Decimal:
         return money.quantize(booking.price, booking.currency)
     if booking.status == BookingStatus.NO_SHOW:
         kind = ChargeKind.NO_SHOW
-    elif booking.status == BookingStatus.CANCELLED and booking.cancelled_late:
+    elif (
+        booking.status == BookingStatus.CANCELLED
+        and booking.cancelled_late
+        and not booking.late_fee_waived
+    ):
         kind = ChargeKind.LATE_CANCELLATION
     else:
         return money.quantize(Decimal(0), booking.currency)
@@ -104,6 +109,8 @@ def rules_by_booking(booking_ids=None) -> dict[int, ChargeRule]:
 def charge_kind(booking: Booking) -> str:
     """The line's state as a person reads it on a statement."""
     if booking.status == BookingStatus.CANCELLED:
+        if booking.cancelled_late and booking.late_fee_waived:
+            return str(_("Late cancellation, fee waived"))
         return str(_("Late cancellation")) if booking.cancelled_late else str(_("Cancelled"))
     return booking.get_status_display()
 
@@ -247,17 +254,36 @@ def all_balances(professional_ids=None) -> dict[tuple[int, str], BalanceRow]:
         bookings = bookings.filter(professional_id__in=ids)
         payments = payments.filter(professional_id__in=ids)
     policies = Policies()
-    fields = ("professional_id", "status", "price", "currency", "cancelled_late")
+    fields = (
+        "professional_id",
+        "status",
+        "price",
+        "currency",
+        "cancelled_late",
+        "late_fee_waived",
+    )
     booked = bookings.annotate(
         location_id=F("room__location_id"),
         rule_kind=F("charge_rule__kind"),
         rule_percent=F("charge_rule__percent"),
     ).values_list(*fields, "location_id", "rule_kind", "rule_percent")
-    for pro_id, status, price, currency, late, location_id, kind, percent in booked.iterator(
-        chunk_size=2000
-    ):
+    for (
+        pro_id,
+        status,
+        price,
+        currency,
+        late,
+        waived,
+        location_id,
+        kind,
+        percent,
+    ) in booked.iterator(chunk_size=2000):
         booking = SimpleNamespace(
-            status=status, price=price, currency=currency, cancelled_late=late
+            status=status,
+            price=price,
+            currency=currency,
+            cancelled_late=late,
+            late_fee_waived=waived,
         )
         rule = SimpleNamespace(kind=kind, percent=percent) if kind else None
         row(pro_id, currency).charged += charge_for(

@@ -21,6 +21,7 @@ PAYMENT_FIELDS = (
     "price",
     "currency",
     "cancelled_late",
+    "late_fee_waived",
     "billing_allocated",
     "billing_rule_kind",
     "billing_rule_percent",
@@ -62,6 +63,7 @@ def state_of_row(row: dict, location_id: int, policies: ledger.Policies) -> str:
         price=row["price"],
         currency=row["currency"],
         cancelled_late=row["cancelled_late"],
+        late_fee_waived=row["late_fee_waived"],
     )
     rule = (
         SimpleNamespace(kind=row["billing_rule_kind"], percent=row["billing_rule_percent"])
@@ -72,13 +74,41 @@ def state_of_row(row: dict, location_id: int, policies: ledger.Policies) -> str:
     return ledger.payment_state(charge, row["billing_allocated"] or Decimal(0))
 
 
-def mark_for(state: str, status: str) -> tuple[str, str] | None:
-    """(short mark, full label) a card shows for `state`, or None for no mark."""
+# A cancelled card says what its cancellation costs, paid or not: "unpaid" alone on a
+# cancelled card read as if the booking itself were owed, free cancellations included.
+CANCELLED_MARKS = {
+    ledger.PaymentState.PAID: (_("fee paid"), _("Late cancellation: fee paid")),
+    ledger.PaymentState.PARTIALLY_PAID: (
+        _("fee part paid"),
+        _("Late cancellation: fee partially paid"),
+    ),
+    ledger.PaymentState.UNPAID: (_("fee unpaid"), _("Late cancellation: fee unpaid")),
+}
+
+
+def mark_for(
+    state: str, status: str, *, cancelled_late: bool = False, late_fee_waived: bool = False
+) -> tuple[str, str, str] | None:
+    """(short mark, full label, css state) a card shows for `state`, or None for no mark.
+
+    A cancelled booking always has one: "no charge" (cancelled in time), "fee waived", or
+    the late fee's own state."""
+    if status == BookingStatus.CANCELLED:
+        if cancelled_late and late_fee_waived:
+            return str(_("fee waived")), str(_("Late cancellation: fee waived")), "waived"
+        if state in CANCELLED_MARKS:
+            short, full = CANCELLED_MARKS[state]
+            return str(short), str(full), state
+        return (
+            str(_("no charge")),
+            str(_("Cancelled in time: no charge")),
+            ledger.PaymentState.NO_CHARGE,
+        )
     if state not in MARKS:
         return None
     if state == ledger.PaymentState.UNPAID and status not in MARK_UNPAID:
         return None
-    return str(MARKS[state]), str(ledger.PaymentState.LABELS[state])
+    return str(MARKS[state]), str(ledger.PaymentState.LABELS[state]), state
 
 
 def state_of_booking(booking, policies: ledger.Policies) -> str:
@@ -88,6 +118,7 @@ def state_of_booking(booking, policies: ledger.Policies) -> str:
         "price": booking.price,
         "currency": booking.currency,
         "cancelled_late": booking.cancelled_late,
+        "late_fee_waived": booking.late_fee_waived,
         "billing_allocated": booking.billing_allocated,
         "billing_rule_kind": booking.billing_rule_kind,
         "billing_rule_percent": booking.billing_rule_percent,

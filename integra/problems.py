@@ -147,6 +147,7 @@ _TITLES = {
     "slot_taken": lambda: _("Slot taken"),
     "illegal_transition": lambda: _("Not possible in this state"),
     "idempotency_key_reused": lambda: _("Idempotency-Key reused"),
+    "waiver_refused": lambda: _("You may not waive this fee"),
 }
 
 

@@ -10,6 +10,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts import roles
+from billing import late_fees
 from billing import ledger as billing_ledger
 from billing import marks as billing_marks
 
@@ -19,6 +21,7 @@ from .forms import BookingAdminForm, client_ip, refusal_messages
 from .models import (
     Booking,
     BookingChange,
+    BookingStatus,
     Feature,
     IdempotencyKey,
     Location,
@@ -63,15 +66,24 @@ class LocationAdmin(admin.ModelAdmin):
                     "portal_min_minutes",
                     "portal_max_minutes",
                     "approval_mode",
+                    "reception_may_waive_late_fee",
                 ],
                 "description": _(
-                    "Staff are not bound by these. A known professional has at least one "
-                    "executed booking. A cancellation after the deadline is recorded as late "
-                    "whoever cancels, and billed as the location's billing policy says."
+                    "Staff are not bound by the horizon, lengths and approval. A known "
+                    "professional has at least one executed booking. A cancellation after "
+                    "the deadline is late whoever cancels, and billed as the location's "
+                    "billing policy says, unless staff waive the fee: a manager always may, "
+                    "reception only where this location allows it."
                 ),
             },
         ),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Reception must not grant itself the right to waive fees.
+        if roles.is_manager(request.user):
+            return []
+        return ["reception_may_waive_late_fee"]
 
     def get_queryset(self, request):
         from django.db.models import Count
@@ -165,6 +177,7 @@ class BookingAdmin(admin.ModelAdmin):
         UpcomingFilter,
         "status",
         "cancelled_late",
+        "late_fee_waived",
         "room__location",
         "source",
         "room",
@@ -186,7 +199,11 @@ class BookingAdmin(admin.ModelAdmin):
         "ends",
         "status",
         "cancellation_reason",
+        "late_fee",
+        "waiver_reason",
         "cancelled_late",
+        "late_fee_waived",
+        "late_fee_waiver_reason",
         "notes",
         "price_label",
         "payment_label",
@@ -199,6 +216,8 @@ class BookingAdmin(admin.ModelAdmin):
     change_readonly = [
         "professional",
         "cancelled_late",
+        "late_fee_waived",
+        "late_fee_waiver_reason",
         "price_label",
         "payment_label",
         "source",
@@ -216,7 +235,10 @@ class BookingAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"request": request})
+        # What cancelling costs is told only while there is something to cancel.
+        cancellable = obj is not None and obj.status == BookingStatus.BOOKED
+        terms = late_fees.terms(obj, request.user) if cancellable else None
+        return type(form.__name__, (form,), {"request": request, "cancel_terms": terms})
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # The stock view wraps the request in a transaction; the booking service opens its
@@ -224,7 +246,10 @@ class BookingAdmin(admin.ModelAdmin):
         return self._changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
-        """The form already handed the change to the booking service."""
+        """The form already handed the change to the booking service; a cancellation
+        says what it cost."""
+        if getattr(form, "cancelled", False):
+            self.message_user(request, late_fees.outcome(obj), messages.SUCCESS)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -316,12 +341,29 @@ class BookingAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.action(description=_("Cancel selected bookings"))
+    @admin.action(description=_("Cancel selected bookings (late ones charged)"))
     def cancel(self, request, queryset):
+        """Late ones are charged; to waive a fee, cancel from the booking's own page."""
+
+        def cancel_one(booking, **who):
+            cancelled = services.cancel(booking, **who)
+            if cancelled.cancelled_late:
+                self.message_user(
+                    request,
+                    _("#%(pk)s %(when)s: %(outcome)s")
+                    % {
+                        "pk": cancelled.pk,
+                        "when": local_span(cancelled),
+                        "outcome": late_fees.outcome(cancelled),
+                    },
+                    messages.WARNING,
+                )
+            return cancelled
+
         self._apply(
             request,
             queryset,
-            services.cancel,
+            cancel_one,
             lambda n: ngettext("%(count)d booking cancelled.", "%(count)d bookings cancelled.", n),
         )
 

@@ -271,8 +271,16 @@ def move_booking(request, payload: MoveIn, booking_id: int = BookingId):
 
 @bookings_router.post("/{booking_id}/cancel", response=BookingOut)
 def cancel_booking(request, payload: CancelIn, booking_id: int = BookingId):
+    """Cancel; after the free-cancellation deadline it is late and charged unless staff
+    who may waive the fee ask to (`waive_late_fee` with `waiver_reason`)."""
     booking = access.booking_for(request.auth, booking_id)
-    return services.cancel(booking, reason=payload.reason, **_audit(request))
+    return services.cancel(
+        booking,
+        reason=payload.reason,
+        waive_late_fee=payload.waive_late_fee,
+        waiver_reason=payload.waiver_reason,
+        **_audit(request),
+    )
 
 
 @bookings_router.post("/{booking_id}/execute", response=BookingOut)

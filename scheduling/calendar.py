@@ -54,6 +54,9 @@ class BookingCard:
         lists that mix locations."""
         return self.starts_at.astimezone(self.zone).strftime("%Z") if self.zone else ""
 
+    cancelled_late: bool = False
+    late_fee_waived: bool = False
+
     @property
     def is_booked(self) -> bool:
         return self.status == BookingStatus.BOOKED
@@ -87,6 +90,8 @@ def _card(row: dict, zone, labels: dict) -> BookingCard:
         payment_state=row.get("payment_state", ""),
         location_name=row.get("room__location__name", ""),
         zone=zone,
+        cancelled_late=row.get("cancelled_late", False),
+        late_fee_waived=row.get("late_fee_waived", False),
     )
 
 
@@ -145,6 +150,8 @@ def card_for(booking: Booking, charge: ledger.Charge | None = None) -> BookingCa
         "starts_at": booking.starts_at,
         "ends_at": booking.ends_at,
         "payment_state": charge.payment_state,
+        "cancelled_late": booking.cancelled_late,
+        "late_fee_waived": booking.late_fee_waived,
     }
     return _card(row, booking.room.location.zone, _status_labels())
 

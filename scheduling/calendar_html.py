@@ -25,20 +25,30 @@ def _attrs(card) -> str:
     )
 
 
+def _mark(card) -> tuple[str, str, str] | None:
+    return mark_for(
+        card.payment_state,
+        card.status,
+        cancelled_late=card.cancelled_late,
+        late_fee_waived=card.late_fee_waived,
+    )
+
+
 def _label(card) -> str:
     when = f"{card.start_label}–{card.end_label}"
-    mark = mark_for(card.payment_state, card.status)
+    mark = _mark(card)
     paid = f", {mark[1]}" if mark else ""
     return f"{card.professional_name}, {when}, {card.room_name}, {card.status_label}{paid}"
 
 
 def _pay(card) -> str:
-    """The paid / part paid / unpaid mark (empty, and hidden, when there is none)."""
-    mark = mark_for(card.payment_state, card.status)
+    """The paid / part paid / unpaid mark (empty, and hidden, when there is none); on a
+    cancelled card: no charge, fee waived, or the late fee's state."""
+    mark = _mark(card)
     if mark is None:
         return '<span class="b-pay" data-pay></span>'
     return (
-        f'<span class="b-pay is-{card.payment_state}" data-pay="{card.payment_state}" '
+        f'<span class="b-pay is-{mark[2]}" data-pay="{mark[2]}" '
         f'title="{_escape(mark[1])}">{_escape(mark[0])}</span>'
     )
 

@@ -43,6 +43,14 @@ class IllegalTransition(BookingError):
     code = "illegal_transition"
 
 
+class WaiverRefused(BookingError):
+    """The user may not waive this late-cancellation fee (reception where the location's
+    policy does not allow it, or a professional). Nothing was cancelled."""
+
+    status = 403
+    code = "waiver_refused"
+
+
 class IdempotencyKeyReused(BookingError):
     """The same Idempotency-Key was sent with a different request."""
 

@@ -19,6 +19,11 @@ from .models import Booking, BookingStatus, Source
 # The service names its arguments; the form names its fields after what a person types.
 ERROR_FIELDS = {"starts_at": "starts", "ends_at": "ends", "reason": "cancellation_reason"}
 
+LATE_FEE_CHOICES = [
+    ("charge", gettext_lazy("Charge the late fee")),
+    ("waive", gettext_lazy("Waive it (say why below)")),
+]
+
 STATUS_SERVICES = {
     BookingStatus.EXECUTED: services.mark_executed,
     BookingStatus.NO_SHOW: services.mark_no_show,
@@ -64,9 +69,23 @@ class BookingAdminForm(forms.ModelForm):
     cancellation_reason = forms.CharField(
         label=gettext_lazy("Cancellation reason"), max_length=300, required=False
     )
+    late_fee = forms.ChoiceField(
+        label=gettext_lazy("If cancelled late"),
+        choices=LATE_FEE_CHOICES,
+        initial="charge",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    waiver_reason = forms.CharField(
+        label=gettext_lazy("Why the late fee is waived"), max_length=300, required=False
+    )
 
-    # Set by BookingAdmin.get_form: who is making the change and from where.
+    # Set by BookingAdmin.get_form: who is making the change and from where, and what
+    # cancelling would cost now (billing.late_fees.CancellationTerms, or None).
     request = None
+    cancel_terms = None
+    # Set by clean() when the save cancelled the booking, for the admin's message.
+    cancelled = False
 
     class Meta:
         model = Booking
@@ -82,6 +101,11 @@ class BookingAdminForm(forms.ModelForm):
             self.initial.setdefault("starts", local_start.time())
             self.initial.setdefault("ends", booking.ends_at.astimezone(tz).time())
             self.initial.setdefault("cancellation_reason", booking.cancellation_reason)
+        terms = self.cancel_terms
+        if "late_fee" in self.fields and terms is not None:
+            self.fields["late_fee"].help_text = " ".join(
+                part for part in (terms.summary, terms.waiver_note) if part
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -160,7 +184,13 @@ class BookingAdminForm(forms.ModelForm):
         if status == BookingStatus.BOOKED:
             return services.restore(booking, **self._who())
         if status == BookingStatus.CANCELLED:
-            return services.cancel(
-                booking, reason=cleaned.get("cancellation_reason", ""), **self._who()
+            cancelled = services.cancel(
+                booking,
+                reason=cleaned.get("cancellation_reason", ""),
+                waive_late_fee=cleaned.get("late_fee") == "waive",
+                waiver_reason=cleaned.get("waiver_reason", ""),
+                **self._who(),
             )
+            self.cancelled = True
+            return cancelled
         return STATUS_SERVICES[status](booking, **self._who())

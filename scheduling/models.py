@@ -65,6 +65,14 @@ class Location(models.Model):
             "professionals can no longer move the booking themselves."
         ),
     )
+    reception_may_waive_late_fee = models.BooleanField(
+        _("reception may waive late-cancellation fees"),
+        default=False,
+        help_text=_(
+            "When staff cancel a booking late they choose to charge the late fee or waive it "
+            "(with a reason). Managers may always waive; reception only when this is on."
+        ),
+    )
     booking_horizon_days = models.PositiveIntegerField(
         _("professionals book up to (days ahead)"),
         default=90,
@@ -289,6 +297,17 @@ class Booking(models.Model):
         _("cancelled late"),
         default=False,
         help_text=_("Cancelled after the location's free-cancellation deadline."),
+    )
+    # A late cancellation stays late (cancelled_late) when staff waive its fee: the fact
+    # is kept for the record, billing charges nothing for it. Who waived, when and from
+    # where is in the booking's history (the "cancelled" BookingChange).
+    late_fee_waived = models.BooleanField(
+        _("late fee waived"),
+        default=False,
+        help_text=_("Cancelled late, but staff waived the late-cancellation fee."),
+    )
+    late_fee_waiver_reason = models.CharField(
+        _("why the late fee was waived"), max_length=300, blank=True
     )
 
     objects = BookingQuerySet.as_manager()

@@ -4,6 +4,9 @@ Fields live on Location (edited by staff in the admin and on the location's poli
 - `cancellation_deadline_hours`: free cancellation until this many hours before the start.
   Any cancellation after it (by anyone) is recorded on the booking as `cancelled_late`,
   which is what billing charges; a professional may no longer *move* the booking then.
+- `reception_may_waive_late_fee`: staff cancelling late choose to charge the late fee or
+  waive it (with a reason); a manager always may waive, reception only when this is on.
+  A professional never waives their own fee (see `may_waive_late_fee`).
 - `booking_horizon_days`: a professional books at most this many days ahead.
 - `portal_min_minutes` / `portal_max_minutes`: length limits for professionals (empty:
   the location's own limits, which bind everyone).
@@ -13,7 +16,9 @@ Fields live on Location (edited by staff in the admin and on the location's poli
   holds its slots until staff approve it (→ booked) or decline it (→ cancelled).
 
 The policy binds a booking made by a signed-in user who is not staff (a professional on
-the portal or the API). Staff, and the system (no user), are never bound by it.
+the portal or the API). Staff, and the system (no user), are never bound by its booking
+rules; the free-cancellation deadline applies to every cancellation, and only staff may
+waive the fee of a late one.
 
 The booking service (scheduling.services.bookings) is the only caller that enforces it;
 pages may call `cancellable_until` to tell a professional "cancel free until …"."""
@@ -49,6 +54,15 @@ def free_until(location: Location, starts_at: datetime) -> datetime:
 def is_late(location: Location, starts_at: datetime, at: datetime) -> bool:
     """A cancellation at `at` of a booking starting at `starts_at` is late."""
     return at > starts_at - timedelta(hours=location.cancellation_deadline_hours)
+
+
+def may_waive_late_fee(location: Location, by) -> bool:
+    """Whether `by` may waive the fee of a late cancellation at `location`: a manager
+    always, reception when the location allows it, nobody else (a professional's late
+    cancellation is late)."""
+    if not roles.is_staff(by):
+        return False
+    return location.reception_may_waive_late_fee or roles.is_manager(by)
 
 
 def bookable_until(location: Location, now: datetime) -> datetime:

@@ -81,6 +81,12 @@ class LocationOut(Schema):
     portal_min_minutes: int | None
     portal_max_minutes: int | None
     approval_mode: str
+    reception_may_waive_late_fee: bool = Field(
+        description=(
+            "Reception may waive a late cancellation's fee here (a manager always may; "
+            "see POST /bookings/{id}/cancel)."
+        )
+    )
     opening_hours: list[OpeningHoursOut]
 
     @staticmethod
@@ -202,6 +208,9 @@ class BookingOut(BusyOut):
     cancelled_late: bool = Field(
         description="Cancelled after the location's free-cancellation deadline."
     )
+    late_fee_waived: bool = Field(
+        description="A late cancellation whose fee staff waived: billing charges nothing."
+    )
     cancellable_until: datetime = Field(
         description="Cancel free (and, for a professional, move) until this time."
     )
@@ -263,6 +272,18 @@ class MoveIn(In):
 
 class CancelIn(In):
     reason: text(300) = ""
+    waive_late_fee: bool = Field(
+        False,
+        description=(
+            "Staff: when the cancellation is late, waive its fee (billing then charges "
+            "nothing; the booking stays a late cancellation, with who and why in its "
+            "history). Needs `waiver_reason`. A manager always may; reception only where "
+            "the location's `reception_may_waive_late_fee` is on; a professional never "
+            "(403 `waiver_refused`, nothing cancelled). Ignored when the cancellation is "
+            "free."
+        ),
+    )
+    waiver_reason: text(300) = Field("", description="Why the late fee is waived.")
 
 
 class NotesIn(In):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bookings, locations, pages, payments
+from .views import bookings, cancellations, locations, pages, payments
 
 app_name = "scheduling"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("bookings/<int:pk>/", bookings.booking_fragment, name="booking-fragment"),
     path("bookings/<int:pk>/move/", bookings.booking_move, name="booking-move"),
     path("bookings/<int:pk>/payment/", payments.booking_payment, name="booking-payment"),
+    path("bookings/<int:pk>/cancel/", cancellations.booking_cancel, name="booking-cancel"),
     path("bookings/<int:pk>/<slug:action>/", bookings.booking_action, name="booking-action"),
     path("professionals/", bookings.professional_search, name="professional-search"),
     path("locations/", locations.policy_list, name="location-policies"),

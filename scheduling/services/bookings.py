@@ -33,6 +33,7 @@ from ..errors import (
     InvalidBooking,
     OutsideOpeningHours,
     SlotTaken,
+    WaiverRefused,
 )
 from ..models import (
     Booking,
@@ -147,7 +148,7 @@ GUARDS = (
 )
 
 
-def _slot_taken(error: IntegrityError, booking: Booking) -> SlotTaken:
+def _slot_taken(error: IntegrityError, booking: Booking, by) -> SlotTaken:
     """What a violation of the double-booking guards means for a person: SlotTaken with
     the slots in conflict. Any other integrity error is raised again as it is.
 
@@ -157,7 +158,7 @@ def _slot_taken(error: IntegrityError, booking: Booking) -> SlotTaken:
     indexes second (on the claims); both mean the same thing."""
     if not any(name in str(error) for name in GUARDS):
         raise error
-    return _conflict_for(booking)
+    return _conflict_for(booking, by)
 
 
 def _queue_for(room: Room, professional: Professional) -> None:
@@ -200,41 +201,82 @@ def _claim(booking: Booking) -> None:
     SlotClaim.objects.bulk_create(rows)
 
 
-def _conflict_for(booking: Booking) -> SlotTaken:
+def _conflict_for(booking: Booking, by) -> SlotTaken:
+    """SlotTaken naming the bookings really in the way: each one's own day and times in
+    its own location's zone, its room and location. Staff (and the system) also read whose
+    booking it is; a professional never learns another professional's name (policy.binds)."""
     slots = list(timeslots.slot_starts(booking.starts_at, booking.ends_at))
     taken = (
         SlotClaim.objects.filter(slot_start__in=slots)
         .exclude(booking_id=booking.pk)
         .filter(room_id=booking.room_id)
-        .values_list("room_id", "professional_id", "slot_start")
+        .values_list("room_id", "professional_id", "slot_start", "booking_id")
         .union(
             SlotClaim.objects.filter(slot_start__in=slots, professional_id=booking.professional_id)
             .exclude(booking_id=booking.pk)
-            .values_list("room_id", "professional_id", "slot_start")
+            .values_list("room_id", "professional_id", "slot_start", "booking_id")
         )
     )
-    conflicts = sorted(
-        (
+    conflicts, resources = [], {}
+    for room_id, pro_id, slot, booking_id in taken:
+        conflict = (
             Conflict("room", room_id, slot) if room_id else Conflict("professional", pro_id, slot)
-            for room_id, pro_id, slot in taken
-        ),
-        key=lambda c: (c.slot_start, c.resource),
-    )
-    room_busy = any(c.resource == "room" for c in conflicts)
-    professional_busy = any(c.resource == "professional" for c in conflicts)
-    tz = booking.room.location.zone
-    when = _("%(start)s–%(end)s") % {
-        "start": booking.starts_at.astimezone(tz).strftime("%a %d %b %H:%M"),
-        "end": booking.ends_at.astimezone(tz).strftime("%H:%M"),
+        )
+        conflicts.append(conflict)
+        resources.setdefault(booking_id, set()).add(conflict.resource)
+    conflicts.sort(key=lambda c: (c.slot_start, c.resource))
+    clashing = Booking.objects.for_page().filter(pk__in=resources).order_by("starts_at", "pk")
+    sentences = [
+        _clash_sentence(other, resources[other.pk], reveal=not policy.binds(by))
+        for other in clashing
+    ]
+    if not sentences:  # the other booking is gone already (cancelled meanwhile)
+        sentences = [_("That time was just taken; try again.")]
+    return SlotTaken(message=" ".join(str(s) for s in sentences), conflicts=conflicts)
+
+
+def _clash_sentence(other: Booking, resources: set[str], *, reveal: bool) -> str:
+    """One clashing booking as a person reads it, in its own location's zone."""
+    location = other.room.location
+    tz = location.zone
+    start, end = other.starts_at.astimezone(tz), other.ends_at.astimezone(tz)
+    values = {
+        "room": other.room.name,
+        "location": location.name,
+        "name": other.professional.name,
+        "day": start.strftime("%a %d %b"),
+        "start": start.strftime("%H:%M"),
+        "end": end.strftime("%H:%M"),
     }
-    if room_busy and professional_busy:
-        message = _("%(room)s and %(name)s are both already booked at %(when)s.")
-    elif professional_busy:
-        message = _("%(name)s already has a booking at %(when)s.")
+    if resources == {"room", "professional"}:
+        if reveal:
+            message = _(
+                "%(room)s and %(name)s are both already booked at %(location)s on %(day)s, "
+                "%(start)s–%(end)s."
+            )
+        else:
+            message = _(
+                "You already have %(room)s booked at %(location)s on %(day)s, %(start)s–%(end)s."
+            )
+    elif "professional" in resources:
+        # The professional's own booking: theirs to know, wherever it is.
+        if reveal:
+            message = _(
+                "%(name)s already has a booking in %(room)s at %(location)s on %(day)s, "
+                "%(start)s–%(end)s."
+            )
+        else:
+            message = _(
+                "You already have a booking in %(room)s at %(location)s on %(day)s, "
+                "%(start)s–%(end)s."
+            )
+    elif reveal:
+        message = _(
+            "%(room)s is already booked at %(location)s on %(day)s, %(start)s–%(end)s, by %(name)s."
+        )
     else:
-        message = _("%(room)s is already booked at %(when)s.")
-    message = message % {"room": booking.room.name, "name": booking.professional.name, "when": when}
-    return SlotTaken(message=message, conflicts=conflicts)
+        message = _("%(room)s is already booked at %(location)s on %(day)s, %(start)s–%(end)s.")
+    return message % values
 
 
 def _release(booking: Booking) -> None:
@@ -408,7 +450,7 @@ def book(
         return replay
     except IntegrityError as error:
         raise _with_alternatives(
-            _slot_taken(error, booking),
+            _slot_taken(error, booking, by),
             room=room,
             professional=professional,
             starts_at=starts_at,
@@ -517,7 +559,7 @@ def move(
                 current, action, previous_location_id=old["location"]
             )
     except IntegrityError as error:
-        taken = _slot_taken(error, current)
+        taken = _slot_taken(error, current, by)
         original = Booking.objects.select_related("room__location", "professional").get(pk=pk)
         target = original.room if room is None else room
         start = _as_utc(starts_at, "starts_at") if starts_at else original.starts_at
@@ -559,13 +601,28 @@ def resize(
 
 
 def cancel(
-    booking: Booking | int, *, reason: str = "", by, source: str, ip: str | None = None
+    booking: Booking | int,
+    *,
+    reason: str = "",
+    waive_late_fee: bool = False,
+    waiver_reason: str = "",
+    by,
+    source: str,
+    ip: str | None = None,
 ) -> Booking:
     """Cancel a booked (or requested) booking and free its slots at once. Executed and
     no-show bookings cannot be cancelled (undo them first). A booked booking cancelled
     after its location's free-cancellation deadline is recorded as `cancelled_late`
-    (whoever cancels): billing charges that, and only that."""
+    (whoever cancels): billing charges that, and only that.
+
+    `waive_late_fee` (staff): a late cancellation stays late but its fee is waived
+    (`late_fee_waived`, billing charges nothing), with `waiver_reason` (required) in the
+    history beside who, when and from where. Raises WaiverRefused when `by` may not waive
+    at this location (policy.may_waive_late_fee) and InvalidBooking without a reason;
+    either way nothing is cancelled. Asked of a cancellation that is free, it is ignored:
+    there is no fee to waive."""
     reason = _clean_reason(reason)
+    waiver_reason = _clean_reason(waiver_reason, field="waiver_reason")
     with transaction.atomic(durable=True):
         current = _locked(booking)
         if current.status not in (BookingStatus.BOOKED, BookingStatus.REQUESTED):
@@ -575,9 +632,11 @@ def cancel(
             )
         now = timezone.now()
         previous = current.status
-        late = previous == BookingStatus.BOOKED and policy.is_late(
-            current.room.location, current.starts_at, now
-        )
+        location = current.room.location
+        late = previous == BookingStatus.BOOKED and policy.is_late(location, current.starts_at, now)
+        waived = late and waive_late_fee
+        if waived:
+            _check_waiver(location, by, waiver_reason)
         _release(current)
         _set(
             current,
@@ -586,6 +645,8 @@ def cancel(
             cancelled_at=now,
             cancellation_reason=reason,
             cancelled_late=late,
+            late_fee_waived=waived,
+            late_fee_waiver_reason=waiver_reason if waived else "",
             updated_by=_user(by),
         )
         diff = {
@@ -594,6 +655,10 @@ def cancel(
         }
         if late:
             diff["cancelled_late"] = (False, True)
+        if waived:
+            diff["late_fee_waived"] = (False, True)
+            diff["late_fee_waiver_reason"] = ("", waiver_reason)
+        elif late:
             # The charge keeps the percentage in force now, as a booking keeps its price.
             percent = charge_rules.fix(current, ChargeKind.LATE_CANCELLATION)
             diff["charge_percent"] = (None, percent)
@@ -602,10 +667,29 @@ def cancel(
     return current
 
 
-def _clean_reason(reason: str | None) -> str:
+def _check_waiver(location, by, waiver_reason: str) -> None:
+    if not policy.may_waive_late_fee(location, by):
+        if policy.binds(by):
+            message = _(
+                "A late cancellation is charged; only reception can waive the fee. "
+                "Nothing was cancelled."
+            )
+        else:
+            message = _(
+                "At %(location)s only a manager may waive a late-cancellation fee. "
+                "Nothing was cancelled: cancel with the fee, or ask a manager."
+            ) % {"location": location.name}
+        raise WaiverRefused(message)
+    if not waiver_reason:
+        raise InvalidBooking(
+            _("Say why the late fee is waived; nothing was cancelled."), field="waiver_reason"
+        )
+
+
+def _clean_reason(reason: str | None, *, field: str = "reason") -> str:
     reason = (reason or "").strip()
     if len(reason) > 300:
-        raise InvalidBooking(_("Keep the reason under 300 characters."), field="reason")
+        raise InvalidBooking(_("Keep the reason under 300 characters."), field=field)
     return reason
 
 
@@ -741,6 +825,8 @@ def restore(booking: Booking | int, *, by, source: str, ip: str | None = None) -
                     cancelled_at=None,
                     cancellation_reason="",
                     cancelled_late=False,
+                    late_fee_waived=False,
+                    late_fee_waiver_reason="",
                     updated_by=_user(by),
                 )
             else:
@@ -755,7 +841,7 @@ def restore(booking: Booking | int, *, by, source: str, ip: str | None = None) -
             )
             events.send_booking_event_on_commit(current, "restored")
     except IntegrityError as error:
-        taken = _slot_taken(error, current)
+        taken = _slot_taken(error, current, by)
         original = Booking.objects.select_related("room__location", "professional").get(pk=pk)
         raise _with_alternatives(
             taken,

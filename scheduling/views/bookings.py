@@ -147,17 +147,15 @@ def booking_move(request, pk: int):
 @require_POST
 @staff_endpoint
 def booking_action(request, pk: int, action: str):
-    """executed, no-show, cancel, restore (undo), approve or decline (a request), notes,
-    repeat (same slot next week)."""
+    """executed, no-show, restore (undo), approve or decline (a request), notes, repeat
+    (same slot next week). Cancelling has its own view (views.cancellations): it asks
+    first."""
     booking = booking_for_staff(request.user, pk)
     common = {"by": request.user, "source": Source.BACKOFFICE, "ip": _ip(request)}
     if action == "executed":
         return _answer(services.mark_executed(booking, **common), _("Marked executed."))
     if action == "no-show":
         return _answer(services.mark_no_show(booking, **common), _("Marked no-show."))
-    if action == "cancel":
-        reason = request.POST.get("reason", "")
-        return _answer(services.cancel(booking, reason=reason, **common), _("Cancelled."))
     if action == "restore":
         return _answer(services.restore(booking, **common), _("Undone: booked again."))
     if action == "approve":

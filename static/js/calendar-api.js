@@ -70,7 +70,8 @@ function busy() {
     || !document.getElementById("new-booking").hidden
     || !document.getElementById("booking-menu").hidden
     || !document.getElementById("menu-input").hidden
-    || !document.getElementById("record-payment").hidden;
+    || !document.getElementById("record-payment").hidden
+    || !document.getElementById("cancel-booking").hidden;
 }
 
 /** Re-fetch the visible grid and swap it in, keeping scroll positions (resync). */

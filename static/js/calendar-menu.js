@@ -1,6 +1,7 @@
 // The booking menu: right-click, long-press, or the keyboard (Enter, Shift+F10, Menu key).
 import { bookingUrl, post, root, settle, strings } from "./calendar-api.js";
 import { book, placeNear } from "./calendar-create.js";
+import { openCancel } from "./calendar-cancel.js";
 import { openPayment } from "./calendar-payment.js";
 
 const menu = document.getElementById("booking-menu");
@@ -73,7 +74,7 @@ async function run(action) {
     return;
   }
   if (action === "cancel") {
-    ask(strings.reason, "", async (reason) => settle(await post(bookingUrl(id, "cancel/"), { reason })));
+    openCancel(target);
     return;
   }
   if (action === "decline") {

@@ -110,17 +110,41 @@ porto_rooms = [
 for day in (past, future):
     book(porto_rooms[0], carla, day, "12:00", "13:30")
     book(porto_rooms[1], bruno, day, "13:00", "14:00", notes="Physio follow-up")
-# São Paulo (UTC−3): a professional books there from her phone and must read the hour she
-# tapped, whatever the zone of the server (the tests run it in Asia/Kathmandu).
-paulista = Location.objects.create(name="Integra Paulista", tz="America/Sao_Paulo", currency="BRL")
+# São Paulo, where cancelling a week ahead is already late (deadline 8 days) and reception
+# may waive the fee: the calendar's cancel dialog (tests/e2e/test_calendar_cancel.py).
+paulista = Location.objects.create(
+    name="Integra Paulista",
+    tz="America/Sao_Paulo",
+    currency="BRL",
+    cancellation_deadline_hours=8 * 24,
+    reception_may_waive_late_fee=True,
+)
 OpeningHours.objects.bulk_create(
     OpeningHours(location=paulista, weekday=d, opens=time(8), closes=time(20)) for d in range(7)
 )
+pitanga = Room.objects.create(location=paulista, name="Sala Pitanga", hourly_price=Decimal("150"))
+diego_user = User.objects.create_user("diego", "diego@pro.test", PASSWORD)
+diego = Professional.objects.create(
+    user=diego_user, name="Diego Dias", profession="Psychologist", email=diego_user.email
+)
+sp_day = timezone.now().astimezone(paulista.zone).date() + timedelta(days=7)
 ids["paulista"] = paulista.pk
+ids["paulista_day"] = sp_day.isoformat()
+# A professional books there from her phone and must read the hour she tapped, whatever the
+# zone of the server (the tests run it in Asia/Kathmandu): tests/e2e/test_everyday_defects.py.
+ids["paulista_future"] = sp_day.isoformat()
 ids["paulista_rooms"] = [
-    Room.objects.create(location=paulista, name="Sala Ipê", hourly_price=Decimal("120")).pk
+    pitanga.pk,
+    Room.objects.create(location=paulista, name="Sala Ipê", hourly_price=Decimal("120")).pk,
 ]
-ids["paulista_future"] = (
-    timezone.now().astimezone(paulista.zone).date() + timedelta(days=7)
-).isoformat()
+for key, clock in (("to_charge", 9), ("to_waive", 11)):
+    start = datetime.combine(sp_day, time(clock), tzinfo=paulista.zone)
+    ids[key] = services.book(
+        room=pitanga,
+        professional=diego,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        by=rita,
+        source=Source.BACKOFFICE,
+    ).pk
 print(json.dumps(ids))

@@ -31,6 +31,11 @@ def test_screenshots_of_day_week_menu_and_conflict(receptionist, site):
     page.screenshot(path=SCREENS / "calendar-menu.png")
     page.keyboard.press("Escape")
 
+    gone = page.locator(".booking.is-cancelled").first
+    gone.scroll_into_view_if_needed()
+    column = gone.locator("xpath=ancestor::*[contains(@class,'room-col')][1]")
+    column.screenshot(path=SCREENS / "calendar-cancelled-card.png")
+
     page.keyboard.press("w")
     expect(page.locator("table.week")).to_be_visible()
     page.screenshot(path=SCREENS / "calendar-week.png")
@@ -50,3 +55,16 @@ def test_screenshots_of_a_tablet_and_the_professionals_page(browser, receptionis
     page.goto(page.url.split("/calendar/")[0] + "/professionals/")
     expect(page.get_by_role("link", name="Ana Alves")).to_be_visible()
     page.screenshot(path=SCREENS / "professionals.png")
+
+
+def test_screenshots_of_a_professionals_page_and_the_admin_booking_page(receptionist, site):
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page = receptionist("rita", day_path(site, "future"), width=1440, height=900)
+    base = page.url.split("/calendar/")[0]
+    page.goto(base + "/professionals/")
+    page.get_by_role("link", name="Ana Alves").click()
+    expect(page.locator("table.bookings-of-professional").first).to_be_visible()
+    page.screenshot(path=SCREENS / "professional-page.png", full_page=True)
+    page.goto(f"{base}/admin/scheduling/booking/{site['to_move']}/change/")
+    expect(page.locator("#content")).to_be_visible()
+    page.screenshot(path=SCREENS / "admin-booking.png", full_page=True)
