@@ -17,7 +17,7 @@ from accounts.access import staff_required
 from professionals.models import Professional
 from scheduling.models import Location, Source
 
-from . import exports, ledger, reports, services
+from . import exports, ledger, money, reports, services
 from .access import statement_for
 from .errors import BillingError
 from .forms import ExportForm, PaymentForm, ReversalForm, parse_month
@@ -87,11 +87,10 @@ def payment_record(request):
         else:
             messages.success(
                 request,
-                _("Payment #%(id)s of %(amount)s %(currency)s from %(name)s recorded.")
+                _("Payment #%(id)s of %(amount)s from %(name)s recorded.")
                 % {
                     "id": payment.pk,
-                    "amount": payment.amount,
-                    "currency": payment.currency,
+                    "amount": money.format_money(payment.amount, payment.currency),
                     "name": payment.professional.name,
                 },
             )

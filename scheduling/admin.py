@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from billing import ledger as billing_ledger
 from billing import marks as billing_marks
+from billing import money as billing_money
 
 from . import services
 from .errors import BookingError
@@ -102,7 +103,7 @@ class RoomAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("hourly price"), ordering="hourly_price")
     def price(self, room):
-        return f"{room.hourly_price} {room.location.currency}"
+        return billing_money.format_money(room.hourly_price, room.location.currency)
 
     @admin.display(description=_("colour"))
     def swatch(self, room):
@@ -243,7 +244,7 @@ class BookingAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("price"), ordering="price")
     def price_label(self, booking):
-        return f"{booking.price} {booking.currency}"
+        return billing_money.format_money(booking.price, booking.currency)
 
     @admin.display(description=_("payment"))
     def payment_label(self, booking):

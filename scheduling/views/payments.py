@@ -38,7 +38,7 @@ def _local_today(booking: Booking) -> date:
 
 
 def _unbroken(amount, currency: str) -> str:
-    """ "25.00 EUR" that a narrow popover never wraps between the number and its code."""
+    """ "€25.00" / "25,00 €" that a narrow popover never wraps between number and symbol."""
     return money.format_money(amount, currency).replace(" ", "\u00a0")
 
 
@@ -52,7 +52,7 @@ def _what_is_owed(booking: Booking) -> dict:
     return {
         "booking_id": booking.pk,
         "currency": currency,
-        "places": money.CURRENCIES.get(currency, 2),
+        "places": money.places(currency),
         "charged": str(charge.amount),
         "paid": str(paid),
         "owed": str(owed),

@@ -59,8 +59,8 @@ def test_staff_see_balances_and_the_months_income_by_room(staff_client, past, pr
         source=Source.BACKOFFICE,
     )
     page = staff_client.get(reverse("billing:overview") + "?month=2026-10").content.decode()
-    assert "Ana Alves" in page and "25.00 EUR" in page  # owes 40 − 15
-    assert "Sala 1" in page and "40.00 EUR" in page and "15.00 EUR" in page
+    assert "Ana Alves" in page and "€25.00" in page  # owes 40 − 15
+    assert "Sala 1" in page and "€40.00" in page and "€15.00" in page
     assert "1 professional owes money." in page
 
 

@@ -65,7 +65,7 @@ def test_what_is_owed_is_the_whole_charge_before_any_payment(desk, done, locatio
     body = desk.get(url(done)).json()
     assert (body["owed"], body["charged"], body["paid"]) == ("40.00", "40.00", "0.00")
     assert (body["currency"], body["places"], body["state"]) == ("EUR", 2, "unpaid")
-    assert body["summary"] == "Still owed 40.00\u00a0EUR of 40.00\u00a0EUR."
+    assert body["summary"] == "Still owed €40.00 of €40.00."
     assert body["today"] == local_today(location).isoformat()
     assert "Ana Alves" in body["when"] and "Sala 1" in body["when"]
 
@@ -90,7 +90,7 @@ def test_recording_pays_that_booking_and_answers_its_fragment_marked_paid(
 
     assert response.status_code == 201
     body = response.json()
-    assert body["message"] == "Payment of 24.50 EUR recorded."
+    assert body["message"] == "Payment of €24.50 recorded."
     assert 'data-pay="paid"' in body["html"] and 'data-payment="paid"' in body["html"]
     payment = Payment.objects.latest("pk")
     assert (payment.amount, payment.currency, payment.method) == (Decimal("24.50"), "EUR", "pix")
@@ -119,7 +119,7 @@ def test_paying_more_than_is_owed_says_what_stays_as_credit(desk, done):
     response = desk.post(url(done), good(amount="50.00"))
     assert response.status_code == 201
     assert response.json()["message"] == (
-        "Payment of 50.00 EUR recorded; 10.00 EUR stays as credit for Ana Alves."
+        "Payment of €50.00 recorded; €10.00 stays as credit for Ana Alves."
     )
     assert Allocation.objects.get().amount == Decimal("40.00")
 
