@@ -41,7 +41,9 @@ def _overview_context(year: int, month: int, payment_form=None) -> dict:
         "month": month,
         "period": f"{year}-{month:02d}",
         "balances": balances,
-        "owing": [(p, row) for p, row in balances if row.balance > 0],
+        # A balance row is per professional *and currency*: one who owes in BRL and in
+        # EUR is one professional who owes money, not two.
+        "owing_count": len({p.pk for p, row in balances if row.balance > 0}),
         "income": income,
         "income_totals": reports.income_totals(income),
         "payments": Payment.objects.select_related(
