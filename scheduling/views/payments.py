@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from billing import ledger, money
+from billing import ledger, money, payment_methods
 from billing.errors import BillingError
 from billing.services import record_payment
 
@@ -67,6 +67,12 @@ def _what_is_owed(booking: Booking) -> dict:
         "when": f"{card.professional_name} · {card.room_name} · "
         f"{card.local_day:%a %d %b} {card.start_label}–{card.end_label}",
         "today": _local_today(booking).isoformat(),
+        # Only what the booking's location accepts (no Pix in Lisbon); the service
+        # refuses any other.
+        "methods": [
+            {"value": value, "label": payment_methods.label(value)}
+            for value in payment_methods.accepted_at(booking.room.location)
+        ],
     }
 
 

@@ -120,7 +120,7 @@ def test_marks_and_balances_cost_no_query_per_row(
             professional=pro_a,
             amount="10.00",
             currency="EUR",
-            method="pix",
+            method="card",
             received_on=date(2026, 10, day),
             by=staff,
             source=Source.BACKOFFICE,

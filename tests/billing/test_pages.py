@@ -103,7 +103,7 @@ def test_reversing_from_the_page_and_reversing_twice(staff_client, pro_a, locati
         professional=pro_a,
         amount="10.00",
         currency="EUR",
-        method="pix",
+        method="card",
         received_on=date(2026, 10, 6),
         by=staff,
         source=Source.BACKOFFICE,
