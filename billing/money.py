@@ -75,7 +75,9 @@ def places(currency: str) -> int:
     return digits
 
 
-def _digits(currency: str) -> int:
+def rounding_places(currency: str) -> int:
+    """The places amounts of `currency` are rounded to and shown with; unlike `places`,
+    it never refuses (a code Babel does not know gets two)."""
     # Never more than what is stored: rounding to 3 places a column that keeps 2 would
     # let the database round a second time, silently.
     return min(babel_numbers.get_currency_precision(currency), STORED_PLACES)
@@ -84,7 +86,7 @@ def _digits(currency: str) -> int:
 def quantize(amount: Decimal, currency: str) -> Decimal:
     """`amount` rounded half-up to the currency's places (0.005 EUR → 0.01, 1234.5 JPY →
     1235). A code Babel does not know rounds to two places, like most currencies."""
-    digits = _digits(currency)
+    digits = rounding_places(currency)
     return Decimal(amount).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
@@ -146,7 +148,8 @@ def format_money(amount: Decimal, currency: str) -> str:
 def format_amount(amount: Decimal, currency: str) -> str:
     """The number alone, for a column whose heading names the currency: 1234.5 EUR →
     "1,234.50" in English, "1.234,50" in Spanish; 1234 JPY → "1,234"."""
-    pattern = "#,##0" + ("." + "0" * _digits(currency) if _digits(currency) else "")
+    digits = rounding_places(currency)
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return babel_numbers.format_decimal(
         quantize(amount, currency), format=pattern, locale=reader_locale()
     )

@@ -52,7 +52,7 @@ def _what_is_owed(booking: Booking) -> dict:
     return {
         "booking_id": booking.pk,
         "currency": currency,
-        "places": money.places(currency),
+        "places": money.rounding_places(currency),
         "charged": str(charge.amount),
         "paid": str(paid),
         "owed": str(owed),
