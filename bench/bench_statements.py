@@ -181,7 +181,7 @@ def seed(professionals: int, per_month: int, months: list[tuple[int, int]]):
                 professional=pro,
                 amount="100.00",
                 currency="EUR",
-                method="pix",
+                method="card",
                 received_on=date(year, month, 15),
                 by=staff,
                 source=Source.SYSTEM,

@@ -1,17 +1,52 @@
 """Admin: prices and policies are edited here; money rows are read-only (payments and
 reversals go through the billing page, statements are issued, never edited)."""
 
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from .models import Allocation, BillingPolicy, Payment, PriceAgreement, Statement
+from . import payment_methods
+from .models import (
+    Allocation,
+    BillingPolicy,
+    Payment,
+    PaymentMethod,
+    PriceAgreement,
+    Statement,
+)
+
+
+class PaymentMethodsField(forms.MultipleChoiceField):
+    """Ticks for the policy's payment methods (the column holds a JSON list)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def clean(self, value):
+        return payment_methods.ordered(super().clean(value))
 
 
 @admin.register(BillingPolicy)
 class BillingPolicyAdmin(admin.ModelAdmin):
-    list_display = ["location", "late_cancel_percent", "no_show_percent"]
+    list_display = ["location", "late_cancel_percent", "no_show_percent", "methods"]
+    list_select_related = ["location"]
     # The deadline is the location's (scheduling policy); each booking records whether it
     # was cancelled late, and billing charges that.
     exclude = ["cancellation_deadline_hours"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "payment_methods":
+            return PaymentMethodsField(
+                label=db_field.verbose_name,
+                choices=PaymentMethod.choices,
+                required=False,
+                help_text=db_field.help_text,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description=_("payment methods accepted"))
+    def methods(self, policy):
+        accepted = payment_methods.accepted_under(policy, policy.location)
+        return ", ".join(payment_methods.label(method) for method in accepted)
 
 
 @admin.register(PriceAgreement)

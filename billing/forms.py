@@ -34,10 +34,11 @@ class UnsuffixedForm(forms.Form):
 class PaymentForm(UnsuffixedForm):
     professional = forms.IntegerField(label=_("Professional"))
     amount = forms.CharField(label=_("Amount"), max_length=30)
-    currency = forms.CharField(label=_("Currency"), max_length=10, initial="EUR")
+    currency = forms.CharField(label=_("Currency"), max_length=10)
     method = forms.ChoiceField(label=_("Method"), choices=PaymentMethod.choices)
+    # Empty means today at the location (the service knows its zone).
     received_on = forms.DateField(
-        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=1000)
     bookings = forms.CharField(

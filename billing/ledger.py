@@ -195,11 +195,60 @@ def bookings_of(professional, currency: str):
     )
 
 
-def due(bookings):
+def due(bookings, now: datetime | None = None):
     """The bookings whose charge is due now: those that have started, and late
     cancellations (due when cancelled). A booking still ahead is paid for later; paying
-    it early leaves a credit until it starts."""
-    return bookings.filter(Q(starts_at__lte=timezone.now()) | Q(status=BookingStatus.CANCELLED))
+    it early leaves a credit until it starts. `is_due` says the same of one booking."""
+    now = now or timezone.now()
+    return bookings.filter(Q(starts_at__lte=now) | Q(status=BookingStatus.CANCELLED))
+
+
+def is_due(booking: Booking, now: datetime | None = None) -> bool:
+    """Whether `booking`'s charge is due (the rule of `due`, for a booking already read)."""
+    now = now or timezone.now()
+    return booking.starts_at <= now or booking.status == BookingStatus.CANCELLED
+
+
+@dataclass
+class Account:
+    """One professional's money in one currency, as billing counts it: charged (due so
+    far), paid (net of reversals), balance, and what bookings still ahead will charge."""
+
+    currency: str
+    charged: Decimal
+    paid: Decimal
+    balance: Decimal
+    ahead: Decimal
+
+    @property
+    def credit(self) -> Decimal:
+        return -self.balance
+
+
+def accounts_of(professional, charges_of_theirs: list[Charge], now: datetime) -> list[Account]:
+    """`professional`'s accounts per currency: the billing page's balance rows (same
+    numbers, same rule of what is due), plus what is booked ahead from `charges_of_theirs`
+    (their charges, see `charges`). Currencies in order; one with only bookings ahead
+    has nothing charged or paid yet."""
+    balance_rows = balances_by_professional([professional.pk], now=now).get(professional.pk, [])
+    rows = {row.currency: row for row in balance_rows}
+    ahead: dict[str, Decimal] = defaultdict(Decimal)
+    for charge in charges_of_theirs:
+        if not is_due(charge.booking, now):
+            ahead[charge.booking.currency] += charge.amount
+    result = []
+    for currency in sorted(set(rows) | set(ahead)):
+        row = rows.get(currency) or BalanceRow(professional.pk, currency, Decimal(0), Decimal(0))
+        result.append(
+            Account(
+                currency=currency,
+                charged=money.quantize(row.charged, currency),
+                paid=money.quantize(row.paid, currency),
+                balance=row.balance,
+                ahead=money.quantize(ahead[currency], currency),
+            )
+        )
+    return result
 
 
 def balance(professional, currency: str) -> Decimal:
@@ -235,7 +284,9 @@ class BalanceRow:
         return -self.balance
 
 
-def all_balances(professional_ids=None) -> dict[tuple[int, str], BalanceRow]:
+def all_balances(
+    professional_ids=None, now: datetime | None = None
+) -> dict[tuple[int, str], BalanceRow]:
     """Charged (due so far, see `due`), paid and balance per professional and currency (of
     every professional, or of those named), in three queries; bookings are read as plain
     rows, not models."""
@@ -247,7 +298,7 @@ def all_balances(professional_ids=None) -> dict[tuple[int, str], BalanceRow]:
             rows[key] = BalanceRow(pro_id, currency, Decimal(0), Decimal(0))
         return rows[key]
 
-    bookings = due(Booking.objects.all())
+    bookings = due(Booking.objects.all(), now)
     payments = Payment.objects.all()
     if professional_ids is not None:
         ids = list(professional_ids)
@@ -295,10 +346,12 @@ def all_balances(professional_ids=None) -> dict[tuple[int, str], BalanceRow]:
     return rows
 
 
-def balances_by_professional(professional_ids) -> dict[int, list[BalanceRow]]:
+def balances_by_professional(
+    professional_ids, now: datetime | None = None
+) -> dict[int, list[BalanceRow]]:
     """professional id → their balance rows, one per currency they have used."""
     result: dict[int, list[BalanceRow]] = defaultdict(list)
-    for (pro_id, _currency), balance_row in sorted(all_balances(professional_ids).items()):
+    for (pro_id, _currency), balance_row in sorted(all_balances(professional_ids, now).items()):
         result[pro_id].append(balance_row)
     return dict(result)
 

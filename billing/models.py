@@ -18,6 +18,14 @@ from scheduling.models import Source
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 
+def validate_payment_methods(value) -> None:
+    if not isinstance(value, list) or any(item not in PaymentMethod.values for item in value):
+        raise ValidationError(
+            _("Choose payment methods among: %(methods)s.")
+            % {"methods": ", ".join(PaymentMethod.values)}
+        )
+
+
 class BillingPolicy(models.Model):
     """What a late cancellation and a no-show cost at one location. A location without a
     row uses the defaults below."""
@@ -54,6 +62,18 @@ class BillingPolicy(models.Model):
     cancellation_deadline_hours = models.PositiveIntegerField(
         _("free cancellation until (hours before start)"),
         default=DEFAULT_CANCELLATION_DEADLINE_HOURS,
+    )
+    # A list of PaymentMethod values; empty means the defaults of the location's currency
+    # (billing.payment_methods), so a new location needs no row to take payments.
+    payment_methods = models.JSONField(
+        _("payment methods accepted"),
+        default=list,
+        blank=True,
+        validators=[validate_payment_methods],
+        help_text=_(
+            "None ticked: the defaults of the location's currency (cash, card and bank "
+            "transfer everywhere; Pix in BRL)."
+        ),
     )
 
     class Meta:

@@ -7,6 +7,7 @@ app_name = "billing"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("payments/", views.payment_record, name="payment-record"),
+    path("payments/fields/", views.payment_fields, name="payment-fields"),
     path("payments/<int:pk>/reverse/", views.payment_reverse, name="payment-reverse"),
     path("statements/issue/", views.statement_issue, name="statement-issue"),
     path("statements/mine/", views.my_statements, name="statement-mine"),

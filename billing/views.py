@@ -14,15 +14,40 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import roles
 from accounts.access import staff_required
+from professionals.access import professionals_visible_to
 from professionals.models import Professional
 from scheduling.models import Location, Source
 
-from . import exports, ledger, reports, services
+from . import exports, ledger, money, payment_methods, reports, services
 from .access import statement_for
 from .errors import BillingError
 from .forms import ExportForm, PaymentForm, ReversalForm, parse_month
 from .models import Payment, Statement, StatementBatch
 from .services.statements import batch_done
+
+
+def _payment_fields(user, professional_id=None, currency=None, *, chosen=None) -> dict:
+    """What the payment form's currency, method and date offer for the professional
+    picked: their location's currency, the methods it accepts, today in its zone. `chosen`
+    keeps what was typed (a refused form shows it again)."""
+    professional = None
+    if professional_id:
+        try:
+            professional = professionals_visible_to(user).filter(pk=int(professional_id)).first()
+        except (TypeError, ValueError):
+            professional = None
+    currencies = sorted(set(Location.objects.values_list("currency", flat=True)))
+    if currency not in currencies:
+        currency = None
+    setup = payment_methods.setup_for(professional, currency)
+    chosen = chosen or {}
+    return {
+        "currencies": currencies,
+        "chosen_professional": professional.pk if professional else None,
+        "setup": setup,
+        "chosen_method": chosen.get("method") or (setup.method_values or [""])[0],
+        "received_on": chosen.get("received_on") or setup.today.isoformat(),
+    }
 
 
 def _overview_context(year: int, month: int, payment_form=None) -> dict:
@@ -41,7 +66,9 @@ def _overview_context(year: int, month: int, payment_form=None) -> dict:
         "month": month,
         "period": f"{year}-{month:02d}",
         "balances": balances,
-        "owing": [(p, row) for p, row in balances if row.balance > 0],
+        # A balance row is per professional *and currency*: one who owes in BRL and in
+        # EUR is one professional who owes money, not two.
+        "owing_count": len({p.pk for p, row in balances if row.balance > 0}),
         "income": income,
         "income_totals": reports.income_totals(income),
         "payments": Payment.objects.select_related(
@@ -51,7 +78,6 @@ def _overview_context(year: int, month: int, payment_form=None) -> dict:
         .select_related("professional")
         .order_by("professional__name"),
         "professionals": Professional.objects.order_by("name"),
-        "currencies": sorted(set(Location.objects.values_list("currency", flat=True))),
         "payment_form": payment_form or PaymentForm(),
         "reversal_form": ReversalForm(),
     }
@@ -61,7 +87,20 @@ def _overview_context(year: int, month: int, payment_form=None) -> dict:
 @require_GET
 def overview(request):
     year, month = parse_month(request.GET.get("month"))
-    return render(request, "billing/overview.html", _overview_context(year, month))
+    context = _overview_context(year, month)
+    context.update(_payment_fields(request.user, request.GET.get("professional")))
+    return render(request, "billing/overview.html", context)
+
+
+@staff_required
+@require_GET
+def payment_fields(request):
+    """The payment form's currency, method and date for the professional (and currency)
+    chosen: htmx asks for them again when either select changes."""
+    context = _payment_fields(
+        request.user, request.GET.get("professional"), request.GET.get("currency")
+    )
+    return render(request, "billing/partials/payment_fields.html", context)
 
 
 @staff_required
@@ -87,19 +126,25 @@ def payment_record(request):
         else:
             messages.success(
                 request,
-                _("Payment #%(id)s of %(amount)s %(currency)s from %(name)s recorded.")
+                _("Payment #%(id)s of %(amount)s from %(name)s recorded.")
                 % {
                     "id": payment.pk,
-                    "amount": payment.amount,
-                    "currency": payment.currency,
+                    "amount": money.format_money(payment.amount, payment.currency),
                     "name": payment.professional.name,
                 },
             )
             return redirect(f"{reverse('billing:overview')}?month={request.GET.get('month', '')}")
     year, month = parse_month(request.GET.get("month"))
-    return render(
-        request, "billing/overview.html", _overview_context(year, month, form), status=422
+    context = _overview_context(year, month, form)
+    context.update(
+        _payment_fields(
+            request.user,
+            request.POST.get("professional"),
+            request.POST.get("currency"),
+            chosen=request.POST,
+        )
     )
+    return render(request, "billing/overview.html", context, status=422)
 
 
 @staff_required

@@ -15,8 +15,11 @@ def _number(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() or value >= 10 else f"{value:.1f}"
 
 
-def bars(points: list[tuple[str, float]], *, unit: str) -> SafeString:
-    """One bar per (label, value)."""
+def bars(points: list[tuple[str, float]], *, unit: str, describe=None) -> SafeString:
+    """One bar per (label, value). `describe(value)` writes the value in the bar's title
+    and the text alternative (an amount with its currency); the label above the bar stays
+    short."""
+    describe = describe or (lambda value: f"{_number(value)}{unit}")
     top = max((v for _label, v in points), default=0) or 1
     slot = WIDTH / max(len(points), 1)
     parts = []
@@ -26,14 +29,14 @@ def bars(points: list[tuple[str, float]], *, unit: str) -> SafeString:
         y = HEIGHT - AXIS - height
         text = f"{_number(value)}{unit}"
         parts.append(
-            f"<g><title>{escape(label)}: {escape(text)}</title>"
+            f"<g><title>{escape(label)}: {escape(describe(value))}</title>"
             f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" '
             f'height="{height:.1f}" rx="2"></rect>'
             + (_text("value", x + slot * 0.35, y - 3, text) if value else "")
             + _text("label", x + slot * 0.35, HEIGHT - 5, label)
             + "</g>"
         )
-    summary = "; ".join(f"{label}: {_number(v)}{unit}" for label, v in points)
+    summary = "; ".join(f"{label}: {describe(v)}" for label, v in points)
     return _svg(parts, summary)
 
 

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from billing import ledger
+from billing.money import format_money
 from scheduling.models import Booking, BookingStatus
 
 from . import charts
@@ -115,6 +116,7 @@ class Dashboard:
                         for m in self.months
                     ],
                     unit="",
+                    describe=lambda value, c=currency: format_money(Decimal(str(value)), c),
                 ),
             )
             for currency in self.currencies

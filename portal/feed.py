@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing.money import format_money
 from scheduling.models import Booking, BookingStatus
 
 PAST_DAYS = 90  # how far back the feed reaches; the future is all of it
@@ -72,11 +73,10 @@ def calendar_for(professional, *, host: str, detail_url) -> bytes:
         event.add("sequence", max(booking.versions - 1, 0))  # each change a new version
         event.add(
             "description",
-            _("%(status)s · %(price)s %(currency)s")
+            _("%(status)s · %(price)s")
             % {
                 "status": booking.get_status_display(),
-                "price": booking.price,
-                "currency": booking.currency,
+                "price": format_money(booking.price, booking.currency),
             },
         )
         event.add("url", detail_url(booking.pk))

@@ -14,6 +14,7 @@ from accounts import roles
 from billing import late_fees
 from billing import ledger as billing_ledger
 from billing import marks as billing_marks
+from billing import money as billing_money
 
 from . import services
 from .errors import BookingError
@@ -114,7 +115,7 @@ class RoomAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("hourly price"), ordering="hourly_price")
     def price(self, room):
-        return f"{room.hourly_price} {room.location.currency}"
+        return billing_money.format_money(room.hourly_price, room.location.currency)
 
     @admin.display(description=_("colour"))
     def swatch(self, room):
@@ -268,7 +269,7 @@ class BookingAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("price"), ordering="price")
     def price_label(self, booking):
-        return f"{booking.price} {booking.currency}"
+        return billing_money.format_money(booking.price, booking.currency)
 
     @admin.display(description=_("payment"))
     def payment_label(self, booking):

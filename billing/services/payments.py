@@ -16,7 +16,7 @@ from professionals.models import Professional
 from scheduling.events import send_booking_event_on_commit
 from scheduling.models import Booking, Location
 
-from .. import ledger, money
+from .. import ledger, money, payment_methods
 from ..errors import AlreadyReversed, BillingError
 from ..models import Allocation, Payment, PaymentMethod
 
@@ -50,10 +50,13 @@ def _check_currency(currency: str) -> str:
     return currency
 
 
-def _check_date(received_on) -> date:
+def _check_date(received_on, locations: list[Location]) -> date:
+    """A date, not after today at the payment's locations (today in their zones; a day
+    ahead of UTC when no location is known), nor absurdly far in the past."""
     if not isinstance(received_on, date):
         raise BillingError(_("Give the date the payment was received."), field="received_on")
-    if received_on > timezone.now().date() + timedelta(days=1):
+    latest = payment_methods.latest_today(locations) or timezone.now().date() + timedelta(days=1)
+    if received_on > latest:
         raise BillingError(
             _("A payment cannot be received in the future (%(day)s).") % {"day": received_on},
             field="received_on",
@@ -121,7 +124,7 @@ def record_payment(
     amount: str | Decimal,
     currency: str,
     method: str,
-    received_on: date,
+    received_on: date | None,
     note: str = "",
     bookings: list[int] | None = None,
     by,
@@ -131,8 +134,9 @@ def record_payment(
     charges in that currency (or only to `bookings`, when the receptionist picks them).
 
     Raises BillingError for an unknown professional, a currency no location uses, an
-    amount that is not positive, finer than the currency or absurd, an unknown method, a
-    future date, or a picked booking that is not theirs or has nothing left to pay.
+    amount that is not positive, finer than the currency or absurd, an unknown method or
+    one that the locations concerned do not accept (see billing.payment_methods), a date
+    after today there, or a picked booking that is not theirs or has nothing left to pay.
 
     After commit, each booking it pays is announced to the live calendars (action "paid")."""
     professional = _professional(professional)
@@ -143,11 +147,17 @@ def record_payment(
         raise BillingError(error.message, field="amount") from None
     if method not in PaymentMethod.values:
         raise BillingError(_("Choose how the payment was made."), field="method")
-    received_on = _check_date(received_on)
+    picked = None if not bookings else sorted({int(pk) for pk in bookings})
+    locations = payment_methods.locations_for(professional, currency, picked)
+    accepted = payment_methods.accepted_for(locations)
+    if method not in accepted:
+        raise BillingError(payment_methods.refusal(method, locations, accepted), field="method")
+    # Left out: today where the money was received, not the server's or UTC's date.
+    today = payment_methods.latest_today(locations) or timezone.now().date()
+    received_on = _check_date(received_on or today, locations)
     note = (note or "").strip()
     if len(note) > 300:
         raise BillingError(_("Keep the note under 300 characters."), field="note")
-    picked = None if not bookings else sorted({int(pk) for pk in bookings})
     with transaction.atomic(durable=True):
         _lock(professional)
         plan = _plan(professional, currency, amount, picked)
@@ -172,7 +182,8 @@ def reverse_payment(
     payment: Payment | int | str, *, reason: str, by, source: str, on: date | None = None
 ) -> Payment:
     """Reverse a mistaken payment: a new row with the opposite amount and opposite
-    allocations, dated `on` (today by default). The original stays as it was.
+    allocations, dated `on` (by default today at the payment's locations, in their
+    zones). The original stays as it was.
 
     Raises BillingError for an unknown payment, a reversal, a missing reason, and
     AlreadyReversed when it was reversed before (the database refuses a second one even
@@ -184,7 +195,6 @@ def reverse_payment(
         raise BillingError(_("Say why the payment is reversed."), field="reason")
     if len(reason) > 300:
         raise BillingError(_("Keep the reason under 300 characters."), field="reason")
-    on = _check_date(on or timezone.now().date())
     try:
         with transaction.atomic(durable=True):
             try:
@@ -197,6 +207,9 @@ def reverse_payment(
                 )
             if Payment.objects.filter(reverses=original).exists():
                 raise AlreadyReversed(_("This payment was already reversed."))
+            locations = payment_methods.locations_for(original.professional_id, original.currency)
+            today = payment_methods.latest_today(locations) or timezone.now().date()
+            on = _check_date(on or today, locations)
             reversal = Payment.objects.create(
                 professional_id=original.professional_id,
                 amount=-original.amount,

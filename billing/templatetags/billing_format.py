@@ -11,7 +11,7 @@ register = template.Library()
 
 @register.filter
 def amount(value, currency):
-    """{{ charge.amount|amount:"EUR" }} → "1,234.50 EUR"."""
+    """{{ charge.amount|amount:"EUR" }} → "€1,234.50" (in the reader's language)."""
     if value is None or value == "":
         return ""
     return money.format_money(value, currency)

@@ -1,15 +1,12 @@
 """My money (what I owe and paid, my statements) and my month (hours, spend, attendance)."""
 
 from datetime import date
-from decimal import Decimal
 
-from django.db.models import Sum
 from django.shortcuts import render
 from django.utils import timezone
 
 from billing import ledger
 from billing.models import Payment, Statement
-from billing.money import quantize
 from scheduling import access
 from scheduling.models import Location
 
@@ -22,34 +19,15 @@ OPEN_CHARGES_SHOWN = 10
 
 @professional_required
 def money(request):
+    """What I owe, paid and have booked ahead, per currency: billing's ledger numbers (the
+    same as the staff billing page's), so a late cancellation's fee is owed here too."""
     professional = request.professional
     mine = access.bookings_visible_to(request.user).select_related("room__location")
-    currencies = sorted(
-        set(mine.values_list("currency", flat=True).distinct())
-        | set(Payment.objects.filter(professional=professional).values_list("currency", flat=True))
-    )
     charges = ledger.charges(mine)
     now = timezone.now()
-    totals = []
-    for currency in currencies:
-        mine_here = [c for c in charges if c.booking.currency == currency]
-        happened = sum((c.amount for c in mine_here if c.booking.starts_at <= now), Decimal(0))
-        ahead = sum((c.amount for c in mine_here if c.booking.starts_at > now), Decimal(0))
-        paid = Payment.objects.filter(professional=professional, currency=currency).aggregate(
-            total=Sum("amount")
-        )["total"] or Decimal(0)
-        due = quantize(happened - paid, currency)
-        totals.append(
-            {
-                "currency": currency,
-                "due": due,
-                "credit": -due,
-                "paid": paid,
-                "ahead": ahead,
-            }
-        )
-    # Due: what has happened (or was cancelled late) and is not paid yet, latest first.
-    due = [c.booking for c in charges if c.outstanding > 0 and c.booking.starts_at <= now]
+    totals = ledger.accounts_of(professional, charges, now)
+    # Due and not paid yet (what has happened, or was cancelled late), latest first.
+    due = [c.booking for c in charges if c.outstanding > 0 and ledger.is_due(c.booking, now)]
     context = portal_context(
         "money",
         totals=totals,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from billing import ledger, money
+from billing import ledger, money, payment_methods
 from billing.errors import BillingError
 from billing.services import record_payment
 
@@ -38,7 +38,7 @@ def _local_today(booking: Booking) -> date:
 
 
 def _unbroken(amount, currency: str) -> str:
-    """ "25.00 EUR" that a narrow popover never wraps between the number and its code."""
+    """ "€25.00" / "25,00 €" that a narrow popover never wraps between number and symbol."""
     return money.format_money(amount, currency).replace(" ", "\u00a0")
 
 
@@ -52,7 +52,7 @@ def _what_is_owed(booking: Booking) -> dict:
     return {
         "booking_id": booking.pk,
         "currency": currency,
-        "places": money.CURRENCIES.get(currency, 2),
+        "places": money.rounding_places(currency),
         "charged": str(charge.amount),
         "paid": str(paid),
         "owed": str(owed),
@@ -67,6 +67,12 @@ def _what_is_owed(booking: Booking) -> dict:
         "when": f"{card.professional_name} · {card.room_name} · "
         f"{card.local_day:%a %d %b} {card.start_label}–{card.end_label}",
         "today": _local_today(booking).isoformat(),
+        # Only what the booking's location accepts (no Pix in Lisbon); the service
+        # refuses any other.
+        "methods": [
+            {"value": value, "label": payment_methods.label(value)}
+            for value in payment_methods.accepted_at(booking.room.location)
+        ],
     }
 
 

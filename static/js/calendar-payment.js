@@ -47,6 +47,10 @@ export async function openPayment(target) {
   form.querySelector("[data-when]").textContent = body.when;
   form.querySelector("[data-owed]").textContent = body.summary;
   form.querySelector("[data-currency]").textContent = body.currency;
+  // Only the methods the booking's location accepts (no Pix in Lisbon).
+  form.elements.method.replaceChildren(
+    ...body.methods.map(({ value, label }) => new Option(label, value)),
+  );
   amount.value = body.owed;
   form.elements.received_on.value = body.today;
   form.elements.received_on.max = body.today;

@@ -66,8 +66,8 @@ def test_the_professionals_list_shows_each_balance(staff_client, three_states, p
     past("2026-10-07", "09:00", "10:00", pro_b, state="no_show")
     page = staff_client.get(reverse("professionals:list")).content.decode()
     rows = re.findall(r"<tr.*?</tr>", page, re.S)
-    assert "owes 65.00 EUR" in next(row for row in rows if "Ana Alves" in row)  # 120 − 55
-    assert "owes 40.00 EUR" in next(row for row in rows if "Bruno Brito" in row)  # no-show
+    assert "owes €65.00" in next(row for row in rows if "Ana Alves" in row)  # 120 − 55
+    assert "owes €40.00" in next(row for row in rows if "Bruno Brito" in row)  # no-show
 
 
 def test_the_professional_page_shows_balance_payment_states_and_statements(
@@ -75,7 +75,7 @@ def test_the_professional_page_shows_balance_payment_states_and_statements(
 ):
     statement = issue_statement(pro_a, 2026, 10, by=staff, source=Source.BACKOFFICE)
     page = staff_client.get(reverse("professionals:detail", args=[pro_a.pk])).content.decode()
-    assert "owes 65.00 EUR" in page
+    assert "owes €65.00" in page
     assert page.count('class="pay-state is-paid">Paid<') == 1
     assert page.count('class="pay-state is-partially_paid">Partially paid<') == 1
     assert page.count('class="pay-state is-unpaid">Unpaid<') == 1
@@ -94,7 +94,7 @@ def test_the_admin_lists_payment_states_and_balances(admin_client, three_states,
     change = admin_client.get(reverse("admin:scheduling_booking_change", args=[paid.pk]))
     assert ">Paid<" in change.content.decode()
     professionals = admin_client.get(reverse("admin:professionals_professional_changelist"))
-    assert "owes 65.00 EUR" in professionals.content.decode()
+    assert "owes €65.00" in professionals.content.decode()
 
 
 def test_marks_and_balances_cost_no_query_per_row(
@@ -120,7 +120,7 @@ def test_marks_and_balances_cost_no_query_per_row(
             professional=pro_a,
             amount="10.00",
             currency="EUR",
-            method="pix",
+            method="card",
             received_on=date(2026, 10, day),
             by=staff,
             source=Source.BACKOFFICE,

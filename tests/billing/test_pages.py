@@ -9,6 +9,7 @@ from django.urls import reverse
 from billing.models import Payment, Statement
 from billing.services import issue_statement, record_payment
 from scheduling.models import Source
+from tests.factories import LocationFactory, RoomFactory
 
 from .conftest import billing_snapshot
 
@@ -59,8 +60,8 @@ def test_staff_see_balances_and_the_months_income_by_room(staff_client, past, pr
         source=Source.BACKOFFICE,
     )
     page = staff_client.get(reverse("billing:overview") + "?month=2026-10").content.decode()
-    assert "Ana Alves" in page and "25.00 EUR" in page  # owes 40 − 15
-    assert "Sala 1" in page and "40.00 EUR" in page and "15.00 EUR" in page
+    assert "Ana Alves" in page and "€25.00" in page  # owes 40 − 15
+    assert "Sala 1" in page and "€40.00" in page and "€15.00" in page
     assert "1 professional owes money." in page
 
 
@@ -102,7 +103,7 @@ def test_reversing_from_the_page_and_reversing_twice(staff_client, pro_a, locati
         professional=pro_a,
         amount="10.00",
         currency="EUR",
-        method="pix",
+        method="card",
         received_on=date(2026, 10, 6),
         by=staff,
         source=Source.BACKOFFICE,
@@ -231,3 +232,29 @@ def test_the_billing_page_costs_the_same_queries_however_many_bookings(
         past(f"2026-10-{day:02d}", "11:00", "12:00", pro_b, state="no_show")
     with django_assert_max_num_queries(len(few.captured_queries)):
         staff_client.get(url)
+
+
+def test_a_professional_owing_in_two_currencies_counts_once_among_those_who_owe(
+    staff_client, past, pro_a, pro_b, staff
+):
+    paulista = LocationFactory(name="Integra Paulista", tz="America/Sao_Paulo", currency="BRL")
+    lima = LocationFactory(name="Integra Miraflores", tz="America/Lima", currency="PEN")
+    sala_sp = RoomFactory(location=paulista, name="Sala Pitanga")
+    sala_lima = RoomFactory(location=lima, name="Sala Inca")
+    past("2026-10-05", "09:00", "10:00", pro_a, state="executed", on_room=sala_sp)
+    past("2026-10-05", "09:00", "10:00", pro_a, state="executed", on_room=sala_lima)
+    past("2026-10-06", "09:00", "10:00", pro_b, state="executed", on_room=sala_lima)
+    page = staff_client.get(reverse("billing:overview") + "?month=2026-10").content.decode()
+    assert page.count("Ana Alves</a>") == 2  # a balance row per currency…
+    assert "2 professionals owe money." in page  # …but Ana is one professional
+    record_payment(
+        professional=pro_b,
+        amount="40.00",
+        currency="PEN",
+        method="cash",
+        received_on=date(2026, 10, 7),
+        by=staff,
+        source=Source.BACKOFFICE,
+    )
+    page = staff_client.get(reverse("billing:overview") + "?month=2026-10").content.decode()
+    assert "1 professional owes money." in page

@@ -17,7 +17,7 @@ from .conftest import billing_snapshot
 def pay(staff):
     def make(professional, amount, **kwargs):
         kwargs.setdefault("currency", "EUR")
-        kwargs.setdefault("method", "pix")
+        kwargs.setdefault("method", "card")
         kwargs.setdefault("received_on", date(2026, 10, 20))
         return record_payment(
             professional=professional, amount=amount, by=staff, source=Source.BACKOFFICE, **kwargs
@@ -103,7 +103,7 @@ def test_a_second_reversal_is_refused_by_the_database_too(past, pro_a, pay, staf
         professional=pro_a,
         amount=Decimal("-40.00"),
         currency="EUR",
-        method="pix",
+        method="card",
         received_on=date(2026, 10, 21),
         reverses=payment,
         source=Source.SYSTEM,
@@ -115,7 +115,7 @@ def test_a_second_reversal_is_refused_by_the_database_too(past, pro_a, pay, staf
             professional=pro_a,
             amount=Decimal("-40.00"),
             currency="EUR",
-            method="pix",
+            method="card",
             received_on=date(2026, 10, 21),
             reverses=payment,
             source=Source.SYSTEM,

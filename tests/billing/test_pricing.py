@@ -20,7 +20,7 @@ def test_currency_rounding_follows_the_currency_table():
     assert money.quantize(Decimal("10.004"), "BRL") == Decimal("10.00")
     assert money.quantize(Decimal("1234.5"), "JPY") == Decimal("1235")
     assert money.percent_of(Decimal("25.00"), Decimal("33.33"), "EUR") == Decimal("8.33")
-    assert money.format_money(Decimal("1234.5"), "EUR") == "1,234.50 EUR"
+    assert money.format_money(Decimal("1234.5"), "EUR") == "€1,234.50"
 
 
 def test_a_price_agreement_applies_from_its_first_day_on_the_booking_date(past, pro_a, room):

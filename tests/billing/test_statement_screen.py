@@ -43,9 +43,9 @@ def test_a_rendered_statement_page(past, pro_a, room, other_room, location, staf
             professional=pro_a,
             amount=amount,
             currency="EUR",
-            method="pix",
+            method="card",
             received_on=on,
-            note="Pix",
+            note="Card",
             by=staff,
             source=Source.BACKOFFICE,
         )

@@ -89,7 +89,7 @@ def test_the_pdf_shows_local_times_on_both_sides_of_the_dst_change(october, pro_
     assert "09:00–10:30" in text  # 26th, Sala 2
     assert "08:00" not in text  # what UTC would have shown on the 24th
     assert "18:00–19:00" in text and "No-show" in text and "Late cancellation" in text
-    assert "160.00 EUR" in text and "120.00 EUR" in text and "10.00 EUR" in text
+    assert "€160.00" in text and "€120.00" in text and "€10.00" in text
     assert "Sala 2 · Lisboa Centro" in text
     # Each charge reads as one line: local date and time, room, location, length, state,
     # amount; 09:00 local on both sides of the change (08:00Z before it, 09:00Z after).

@@ -106,7 +106,7 @@ def test_choosing_a_slot_shows_its_rooms_prices_and_the_cancellation_deadline(
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Sala 1" in html and "Sala 2" in html and "40.00 EUR" in html
+    assert "Sala 1" in html and "Sala 2" in html and "€40.00" in html
     assert "Cancel or move free of charge until" in html
     assert "09:00–10:00" in html
 

@@ -74,9 +74,9 @@ def test_money_shows_what_i_owe_now_what_i_paid_and_what_is_booked_ahead(
     book(room, pro_a, at("09:00"), at("10:30"))  # 60.00 EUR, upcoming
     html = as_a.get(reverse("portal:money")).content.decode()
     # Charged so far: 40 + 40 + 40 (no-show, 100 %) + 20 (late, 50 %) = 140; paid 50.
-    assert "I owe now" in html and "90.00 EUR" in html
-    assert "Paid so far: 50.00 EUR" in html
-    assert "Booked ahead: 60.00 EUR" in html
+    assert "I owe now" in html and "€90.00" in html
+    assert "Paid so far: €50.00" in html
+    assert "Booked ahead: €60.00" in html
     assert "777.00" not in html  # B's payment
     assert "Card" in html
 
@@ -103,7 +103,9 @@ def test_month_page_draws_the_charts_with_a_text_alternative(as_a, history, last
     assert response.status_code == 200
     assert html.count('<svg class="chart"') == 5  # hours and attendance per week and month, spend
     assert "done, 1 no-show" in html  # in an aria-label and a <title>
-    assert "140.00 EUR" in html
+    assert "€140.00" in html
+    # The spend chart's bar title and text alternative say the amount with its currency.
+    assert f"{last_month:%m/%y}: €140.00" in html
     assert as_a.get(reverse("portal:month"), {"month": "nonsense"}).status_code == 200
 
 

@@ -31,8 +31,8 @@ def test_the_list_shows_state_and_payment_state_in_local_time(as_a, pro_a, staff
     other = book(room, pro_a, at("11:00"), at("12:00"))
     html = as_a.get(reverse("portal:home")).content.decode()
     assert "09:00–10:00" in html and "11:00–12:00" in html
-    assert 'pay-paid">40.00 EUR · Paid' in html
-    assert 'pay-unpaid">40.00 EUR · Unpaid' in html
+    assert 'pay-paid">€40.00 · Paid' in html
+    assert 'pay-unpaid">€40.00 · Unpaid' in html
     assert reverse("portal:booking", args=[other.pk]) in html
 
 
@@ -57,7 +57,7 @@ def test_cancelling_after_the_deadline_warns_of_the_fee_and_is_recorded_late(
     location.save()
     booking = book(room, pro_a, at("09:00"), at("10:00"))
     page = as_a.get(reverse("portal:booking-cancel", args=[booking.pk])).content.decode()
-    assert "counts as a late cancellation and is charged: 20.00 EUR (50 % of the price)" in page
+    assert "counts as a late cancellation and is charged: €20.00 (50 % of the price)" in page
     as_a.post(reverse("portal:booking-cancel", args=[booking.pk]))
     booking.refresh_from_db()
     assert (booking.status, booking.cancelled_late) == (BookingStatus.CANCELLED, True)

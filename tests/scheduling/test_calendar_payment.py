@@ -13,6 +13,7 @@ from billing.models import Allocation, BillingPolicy, Payment
 from billing.services import record_payment
 from scheduling import services
 from scheduling.models import Source
+from tests.factories import LocationFactory, RoomFactory
 
 from ..billing.conftest import billing_snapshot
 
@@ -65,7 +66,7 @@ def test_what_is_owed_is_the_whole_charge_before_any_payment(desk, done, locatio
     body = desk.get(url(done)).json()
     assert (body["owed"], body["charged"], body["paid"]) == ("40.00", "40.00", "0.00")
     assert (body["currency"], body["places"], body["state"]) == ("EUR", 2, "unpaid")
-    assert body["summary"] == "Still owed 40.00\u00a0EUR of 40.00\u00a0EUR."
+    assert body["summary"] == "Still owed €40.00 of €40.00."
     assert body["today"] == local_today(location).isoformat()
     assert "Ana Alves" in body["when"] and "Sala 1" in body["when"]
 
@@ -86,16 +87,22 @@ def test_recording_pays_that_booking_and_answers_its_fragment_marked_paid(
     pay_elsewhere(done, "15.50", staff)
     owed = desk.get(url(done)).json()["owed"]
 
-    response = desk.post(url(done), good(amount=owed, method="pix", note="rest, by Pix"))
+    response = desk.post(
+        url(done), good(amount=owed, method="bank_transfer", note="rest, by transfer")
+    )
 
     assert response.status_code == 201
     body = response.json()
-    assert body["message"] == "Payment of 24.50 EUR recorded."
+    assert body["message"] == "Payment of €24.50 recorded."
     assert 'data-pay="paid"' in body["html"] and 'data-payment="paid"' in body["html"]
     payment = Payment.objects.latest("pk")
-    assert (payment.amount, payment.currency, payment.method) == (Decimal("24.50"), "EUR", "pix")
+    assert (payment.amount, payment.currency, payment.method) == (
+        Decimal("24.50"),
+        "EUR",
+        "bank_transfer",
+    )
     assert (payment.note, payment.source, payment.created_by) == (
-        "rest, by Pix",
+        "rest, by transfer",
         Source.BACKOFFICE,
         staff,
     )
@@ -119,7 +126,7 @@ def test_paying_more_than_is_owed_says_what_stays_as_credit(desk, done):
     response = desk.post(url(done), good(amount="50.00"))
     assert response.status_code == 201
     assert response.json()["message"] == (
-        "Payment of 50.00 EUR recorded; 10.00 EUR stays as credit for Ana Alves."
+        "Payment of €50.00 recorded; €10.00 stays as credit for Ana Alves."
     )
     assert Allocation.objects.get().amount == Decimal("40.00")
 
@@ -132,6 +139,43 @@ def test_a_no_show_owes_the_percentage_the_policy_fixed(
     booking = book(room, pro_a, at("09:00", on=on), at("11:00", on=on), allow_past=True)
     services.mark_no_show(booking, by=staff, source=Source.BACKOFFICE)
     assert desk.get(url(booking)).json()["owed"] == "40.00"
+
+
+def test_the_popover_offers_only_the_methods_of_the_bookings_location(
+    desk, done, book, pro_a, at, day, staff
+):
+    assert [m["value"] for m in desk.get(url(done)).json()["methods"]] == [
+        "cash",
+        "card",
+        "bank_transfer",
+    ]
+    paulista = LocationFactory(name="Integra Paulista", tz="America/Sao_Paulo", currency="BRL")
+    sala = RoomFactory(location=paulista, name="Sala Pitanga")
+    on = day - timedelta(days=14)
+    there = book(
+        sala,
+        pro_a,
+        at("09:00", on=on, loc=paulista),
+        at("10:00", on=on, loc=paulista),
+        allow_past=True,
+    )
+    body = desk.get(url(there)).json()
+    assert body["methods"][-1] == {"value": "pix", "label": "Pix"}
+    assert (body["currency"], body["today"]) == ("BRL", local_today(paulista).isoformat())
+    response = desk.post(url(there), good(method="pix"))
+    assert response.status_code == 201
+    assert Payment.objects.get().currency == "BRL"
+
+
+def test_pix_for_a_lisbon_booking_is_refused_with_a_sentence_and_writes_nothing(desk, done):
+    before = (billing_snapshot(), Payment.objects.count(), Allocation.objects.count())
+    response = desk.post(url(done), good(method="pix"))
+    assert response.status_code == 422
+    assert response.json()["field"] == "method"
+    assert response.json()["message"] == (
+        "Pix is not accepted at Lisboa Centro; it accepts cash, card, bank transfer."
+    )
+    assert (billing_snapshot(), Payment.objects.count(), Allocation.objects.count()) == before
 
 
 BAD = {
