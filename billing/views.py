@@ -16,6 +16,7 @@ from accounts import roles
 from accounts.access import staff_required
 from professionals.access import professionals_visible_to
 from professionals.models import Professional
+from scheduling.local_time import at_location
 from scheduling.models import Location, Source
 
 from . import exports, ledger, money, payment_methods, reports, services
@@ -50,6 +51,20 @@ def _payment_fields(user, professional_id=None, currency=None, *, chosen=None) -
     }
 
 
+def _with_local_issue_times(statements) -> list:
+    """Each statement with `local_issued_at`: when it was issued, in the zone of a location
+    billing in its currency (a BRL statement in São Paulo's time)."""
+    zones = {}
+    for currency, tz in Location.objects.order_by("-name").values_list("currency", "tz"):
+        zones[currency] = tz
+    found = list(statements)
+    for statement in found:
+        statement.local_issued_at = at_location(
+            statement.issued_at, zones.get(statement.currency, "UTC")
+        )
+    return found
+
+
 def _overview_context(year: int, month: int, payment_form=None) -> dict:
     professionals = Professional.objects.in_bulk()
     balances = sorted(
@@ -74,9 +89,11 @@ def _overview_context(year: int, month: int, payment_form=None) -> dict:
         "payments": Payment.objects.select_related(
             "professional", "created_by", "reversal"
         ).order_by("-created_at", "-pk")[:25],
-        "statements": Statement.objects.filter(year=year, month=month, replaced_by__isnull=True)
-        .select_related("professional")
-        .order_by("professional__name"),
+        "statements": _with_local_issue_times(
+            Statement.objects.filter(year=year, month=month, replaced_by__isnull=True)
+            .select_related("professional")
+            .order_by("professional__name")
+        ),
         "professionals": Professional.objects.order_by("name"),
         "payment_form": payment_form or PaymentForm(),
         "reversal_form": ReversalForm(),

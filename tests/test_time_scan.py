@@ -297,3 +297,23 @@ def test_the_live_calendar_message_shows_nine_local(staff, places, pro_a, scan_d
         await communicator.disconnect()
 
     async_to_sync(scenario)()
+
+
+def test_the_billing_page_tells_when_each_statement_was_issued_in_its_locations_zone(
+    staff_client, pro_a, staff, bookings, scan_day
+):
+    statement = issue_statement(
+        pro_a, scan_day.year, scan_day.month, currency="PEN", by=staff, source=Source.BACKOFFICE
+    )
+    html = staff_client.get(
+        reverse("billing:overview"), {"month": scan_day.strftime("%Y-%m")}
+    ).content.decode()
+    row = row_of(html, statement.number)
+    lima = statement.issued_at.astimezone(ZoneInfo("America/Lima")).strftime("%Y-%m-%d %H:%M")
+    server = statement.issued_at.astimezone(ZoneInfo(settings.TIME_ZONE))
+    assert lima in row
+    assert server.strftime("%Y-%m-%d %H:%M") not in row
+    # The PDF's issue date is Lima's today, not the server's.
+    assert f"Issued {statement.issued_at.astimezone(ZoneInfo('America/Lima')):%-d %B %Y}" in (
+        text_of_pdf(bytes(statement.pdf))
+    )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from professionals.models import Professional
 from scheduling.models import Booking
 
-from .. import statements
+from .. import payment_methods, statements
 from ..errors import BillingError
 from ..models import Payment, Statement, StatementBatch
 
@@ -92,7 +92,7 @@ def issue_statement(
             number=number,
             version=version,
             replaces=previous.number if previous else None,
-            issued_on=timezone.now().date(),
+            issued_on=_today_for(professional, currency),
         )
         statement = Statement(
             number=number,
@@ -135,6 +135,13 @@ def issue_statement(
 
 class _Overtaken(Exception):
     """Another statement of the month was stored between rendering and storing ours."""
+
+
+def _today_for(professional, currency: str):
+    """The issue date printed on a statement: today where the professional books in that
+    currency (in Kiritimati it is already tomorrow while UTC is still today)."""
+    places = payment_methods.locations_for(professional, currency)
+    return payment_methods.today_at(places[0]) if places else timezone.now().date()
 
 
 def _default_currency(professional) -> str:
