@@ -57,7 +57,7 @@ def test_screenshots_of_a_tablet_and_the_professionals_page(browser, receptionis
     page.screenshot(path=SCREENS / "professionals.png")
 
 
-def test_screenshots_of_a_professionals_page_and_the_admin_booking_page(receptionist, site):
+def test_screenshot_of_a_professionals_page(receptionist, site):
     SCREENS.mkdir(parents=True, exist_ok=True)
     page = receptionist("rita", day_path(site, "future"), width=1440, height=900)
     base = page.url.split("/calendar/")[0]
@@ -65,6 +65,3 @@ def test_screenshots_of_a_professionals_page_and_the_admin_booking_page(receptio
     page.get_by_role("link", name="Ana Alves").click()
     expect(page.locator("table.bookings-of-professional").first).to_be_visible()
     page.screenshot(path=SCREENS / "professional-page.png", full_page=True)
-    page.goto(f"{base}/admin/scheduling/booking/{site['to_move']}/change/")
-    expect(page.locator("#content")).to_be_visible()
-    page.screenshot(path=SCREENS / "admin-booking.png", full_page=True)
