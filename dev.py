@@ -97,7 +97,8 @@ def command_run() -> int:
         f"  professionals' portal:     {base}/portal/\n"
         f"  API docs:                  {base}/api/docs\n"
         f"  log in at {base}/accounts/login/ (password integra-demo):\n"
-        "    reception@integra.test (staff), ana@demo.integra.test (professional)\n"
+        "    reception@integra.test (reception), manager@integra.test (manager),\n"
+        "    admin@integra.test (superuser), ana@demo.integra.test (professional)\n"
         "Press Ctrl+C to stop.\n",
         flush=True,
     )

@@ -1,4 +1,4 @@
-"""Personal API tokens over the API: list, create and revoke your own; staff may list and
+"""Personal API tokens over the API: list, create and revoke your own; a manager may list and
 revoke anyone's. The raw token is in the answer to its creation and nowhere else, ever."""
 
 from datetime import datetime
@@ -43,11 +43,11 @@ class TokenIn(Schema):
 
 def tokens_visible_to(user):
     tokens = ApiToken.objects.select_related("user")
-    return tokens if roles.is_staff(user) else tokens.filter(user=user)
+    return tokens if roles.may(user, "accounts.view_apitoken") else tokens.filter(user=user)
 
 
 def token_for(user, pk: int) -> ApiToken:
-    """The token if it is `user`'s own (or `user` is staff), else 404."""
+    """The token if it is `user`'s own (or `user` is a manager), else 404."""
     try:
         return tokens_visible_to(user).get(pk=pk)
     except ApiToken.DoesNotExist:
@@ -57,10 +57,10 @@ def token_for(user, pk: int) -> ApiToken:
 @router.get("", response=list[TokenOut])
 def list_tokens(
     request,
-    everyone: bool = Query(False, description="Staff: every user's tokens, not only yours."),
+    everyone: bool = Query(False, description="A manager: every user's tokens, not only yours."),
 ):
     tokens = tokens_visible_to(request.auth)
-    if not (everyone and roles.is_staff(request.auth)):
+    if not (everyone and roles.may(request.auth, "accounts.view_apitoken")):
         tokens = tokens.filter(user=request.auth)
     return tokens
 

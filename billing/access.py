@@ -8,10 +8,11 @@ from .models import Statement
 
 
 def statement_for(user, pk: int) -> Statement:
-    """The statement if `user` is staff or the professional it belongs to; 404 otherwise,
-    so a professional cannot even learn that another's statement exists."""
+    """The statement if `user` is a manager (statements are a manager's) or the
+    professional it belongs to; 404 otherwise, so nobody learns that another's
+    statement exists."""
     query = Statement.objects.select_related("professional")
-    if not roles.is_staff(user):
+    if not roles.may(user, "billing.view_statement"):
         professional = roles.professional_of(user)
         if professional is None:
             raise Http404

@@ -240,6 +240,7 @@ class Payment(models.Model):
         ordering = ["received_on", "pk"]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
+        permissions = [("reverse_payment", _("Can reverse a payment"))]
         indexes = [models.Index(fields=["professional", "received_on"])]
         constraints = [
             # A payment is positive; only a reversal is negative. The one-to-one on
@@ -361,6 +362,7 @@ class Statement(models.Model):
         ordering = ["-year", "-month", "professional__name", "-version"]
         verbose_name = _("statement")
         verbose_name_plural = _("statements")
+        permissions = [("export_billing", _("Can export bookings, payments and balances"))]
         constraints = [
             # Only one first version per professional, month and currency; later versions
             # each replace exactly one earlier statement (the one-to-one above).

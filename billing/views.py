@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import roles
-from accounts.access import staff_required
+from accounts.access import permission_required, staff_required
 from professionals.access import professionals_visible_to
 from professionals.models import Professional
 from scheduling.local_time import at_location
@@ -164,7 +164,7 @@ def payment_record(request):
     return render(request, "billing/overview.html", context, status=422)
 
 
-@staff_required
+@permission_required("billing.reverse_payment")
 @require_POST
 def payment_reverse(request, pk: int):
     form = ReversalForm(request.POST)
@@ -184,7 +184,7 @@ def payment_reverse(request, pk: int):
     return redirect(reverse("billing:overview") + "#payments")
 
 
-@staff_required
+@permission_required("billing.add_statement")
 @require_POST
 def statement_issue(request):
     year, month = parse_month(request.POST.get("month"))
@@ -228,7 +228,7 @@ def my_statements(request):
     )
 
 
-@staff_required
+@permission_required("billing.add_statement")
 @require_POST
 def batch_start(request):
     year, month = parse_month(request.POST.get("month"))
@@ -242,7 +242,7 @@ def batch_start(request):
     return redirect("billing:batch-detail", batch.pk)
 
 
-@staff_required
+@permission_required("billing.add_statement")
 def batch_detail(request, pk: int):
     """The batch page; each htmx poll (POST) issues a few more statements and returns the
     progress, until all are done. Closing the page pauses; the command can finish it."""
@@ -257,13 +257,13 @@ def batch_detail(request, pk: int):
     return render(request, "billing/batch_detail.html", context)
 
 
-@staff_required
+@permission_required("billing.export_billing")
 @require_GET
 def export_page(request):
     return render(request, "billing/exports.html", {"form": ExportForm()})
 
 
-@staff_required
+@permission_required("billing.export_billing")
 @require_GET
 def export_csv(request, kind: str):
     form = ExportForm(request.GET)

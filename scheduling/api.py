@@ -58,6 +58,13 @@ def staff_only(user) -> None:
         raise AuthorizationError(message=_("Only staff may do this."))
 
 
+def manager_only(user, permission: str) -> None:
+    """Staff whose role holds `permission` (places and prices are a manager's)."""
+    staff_only(user)
+    if not roles.may(user, permission):
+        raise AuthorizationError(message=_("Only a manager may do this."))
+
+
 def _audit(request) -> dict:
     return {"by": request.auth, "source": Source.API, "ip": request.META.get("REMOTE_ADDR") or None}
 
@@ -94,14 +101,14 @@ def get_location(request, location_id: int = PlaceId):
 
 @locations_router.post("", response={201: LocationOut})
 def create_location(request, payload: LocationIn):
-    staff_only(request.auth)
+    manager_only(request.auth, "scheduling.add_location")
     location = _save_location(Location(), payload.dict())
     return Status(201, access.location_for(request.auth, location.pk))
 
 
 @locations_router.patch("/{location_id}", response=LocationOut)
 def update_location(request, payload: LocationPatch, location_id: int = PlaceId):
-    staff_only(request.auth)
+    manager_only(request.auth, "scheduling.change_location")
     location = access.location_for(request.auth, location_id)
     _save_location(location, payload.dict(exclude_unset=True))
     return access.location_for(request.auth, location_id)
@@ -142,7 +149,7 @@ def get_room(request, room_id: int = PlaceId):
 
 @rooms_router.post("", response={201: RoomOut})
 def create_room(request, payload: RoomIn):
-    staff_only(request.auth)
+    manager_only(request.auth, "scheduling.add_room")
     values = payload.dict()
     values["location"] = access.location_for(request.auth, values.pop("location_id"))
     room = _save_room(Room(), values)
@@ -151,7 +158,7 @@ def create_room(request, payload: RoomIn):
 
 @rooms_router.patch("/{room_id}", response=RoomOut)
 def update_room(request, payload: RoomPatch, room_id: int = PlaceId):
-    staff_only(request.auth)
+    manager_only(request.auth, "scheduling.change_room")
     _save_room(access.room_for(request.auth, room_id), payload.dict(exclude_unset=True))
     return access.room_for(request.auth, room_id)
 

@@ -9,7 +9,13 @@ from django.utils import timezone
 from scheduling import services
 from scheduling.models import Booking, BookingChange, SlotClaim, Source
 
-from .factories import LocationFactory, ProfessionalFactory, RoomFactory, StaffFactory
+from .factories import (
+    LocationFactory,
+    ManagerFactory,
+    ProfessionalFactory,
+    RoomFactory,
+    StaffFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -22,6 +28,11 @@ def fast_password_hashing(settings):
 @pytest.fixture
 def staff(db):
     return StaffFactory(username="rita", email="rita@clinic.test")
+
+
+@pytest.fixture
+def manager(db):
+    return ManagerFactory(username="marta", email="marta@clinic.test")
 
 
 @pytest.fixture

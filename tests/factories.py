@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
+from accounts import roles
 from professionals.models import Professional
 from scheduling.models import Location, OpeningHours, Room
 
@@ -29,9 +31,26 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class StaffFactory(UserFactory):
+    """Reception by default; `role="manager"` for a manager (see ManagerFactory)."""
+
     is_staff = True
     first_name = "Rita"
     last_name = "Reception"
+
+    @factory.post_generation
+    def role(obj, create, extracted, **kwargs):
+        if create:
+            obj.groups.add(Group.objects.get(name=extracted or roles.RECEPTION))
+
+
+class ManagerFactory(StaffFactory):
+    first_name = "Marta"
+    last_name = "Manager"
+    role = factory.PostGeneration(
+        lambda obj, create, extracted, **kwargs: (
+            create and obj.groups.add(Group.objects.get(name=extracted or roles.MANAGER))
+        )
+    )
 
 
 class LocationFactory(factory.django.DjangoModelFactory):

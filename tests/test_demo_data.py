@@ -44,9 +44,17 @@ def test_the_printed_demo_logins_work():
     seed("--bookings", "5")
 
     reception = authenticate(username="reception", password="integra-demo")
+    manager = authenticate(username="manager", password="integra-demo")
+    admin = authenticate(username="admin", password="integra-demo")
     ana = authenticate(username="ana", password="integra-demo")
 
-    assert reception.is_staff and reception.is_superuser
+    assert reception.is_staff and not reception.is_superuser
+    assert [g.name for g in reception.groups.all()] == ["reception"]
+    assert reception.has_perm("scheduling.add_booking")
+    assert not reception.has_perm("billing.reverse_payment")
+    assert manager.is_staff and not manager.is_superuser
+    assert manager.has_perm("billing.reverse_payment") and manager.has_perm("auth.change_user")
+    assert admin.is_superuser
     assert ana.professional.name == "Ana Alves" and not ana.is_staff
 
 

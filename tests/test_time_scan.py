@@ -125,6 +125,14 @@ def staff_client(staff):
 
 
 @pytest.fixture
+def manager_client(manager):
+    """Statements and exports are a manager's pages."""
+    client = Client()
+    client.force_login(manager)
+    return client
+
+
+@pytest.fixture
 def ana(pro_a):
     client = Client()
     client.force_login(pro_a.user)
@@ -228,10 +236,10 @@ def test_the_api_gives_local_nine_beside_the_utc_instant(pro_a, bookings):
         assert "T09:00:00" in body["local_starts_at"], f"API {name}: {body}"
 
 
-def test_the_bookings_csv_shows_nine_local(staff_client, places, bookings, scan_day):
+def test_the_bookings_csv_shows_nine_local(manager_client, places, bookings, scan_day):
     for name, booking in bookings.items():
         location, _room = places[name]
-        csv = staff_client.get(
+        csv = manager_client.get(
             reverse("billing:export-csv", args=["bookings"]),
             {"location": location.pk, "start": scan_day, "end": scan_day},
         ).content.decode("utf-8-sig")
@@ -300,12 +308,12 @@ def test_the_live_calendar_message_shows_nine_local(staff, places, pro_a, scan_d
 
 
 def test_the_billing_page_tells_when_each_statement_was_issued_in_its_locations_zone(
-    staff_client, pro_a, staff, bookings, scan_day
+    manager_client, pro_a, staff, bookings, scan_day
 ):
     statement = issue_statement(
         pro_a, scan_day.year, scan_day.month, currency="PEN", by=staff, source=Source.BACKOFFICE
     )
-    html = staff_client.get(
+    html = manager_client.get(
         reverse("billing:overview"), {"month": scan_day.strftime("%Y-%m")}
     ).content.decode()
     row = row_of(html, statement.number)

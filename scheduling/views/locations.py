@@ -1,13 +1,12 @@
-"""Staff edit each location's booking policy (what binds professionals' own bookings, and
-who may waive a late-cancellation fee: only a manager changes that)."""
+"""Each location's booking policy (what binds professionals' own bookings, and who may
+waive a late-cancellation fee): every staff member reads it, only a manager changes it."""
 
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from accounts import roles
-from accounts.access import staff_required
+from accounts.access import permission_required, staff_required
 
 from ..models import Location
 
@@ -19,8 +18,6 @@ POLICY_FIELDS = [
     "approval_mode",
     "reception_may_waive_late_fee",
 ]
-# Reception must not grant itself the right to waive fees.
-MANAGER_FIELDS = {"reception_may_waive_late_fee"}
 
 
 class LocationPolicyForm(forms.ModelForm):
@@ -38,13 +35,10 @@ def policy_list(request):
     )
 
 
-@staff_required
+@permission_required("scheduling.change_location")
 def policy_edit(request, pk: int):
     location = get_object_or_404(Location, pk=pk)
     form = LocationPolicyForm(request.POST or None, instance=location)
-    if not roles.is_manager(request.user):
-        for name in MANAGER_FIELDS:
-            form.fields[name].disabled = True  # shown, but the stored value is kept
     if request.method == "POST" and form.is_valid():
         Location.objects.filter(pk=pk).update(**{f: form.cleaned_data[f] for f in POLICY_FIELDS})
         messages.success(request, _("Policy of %(name)s saved.") % {"name": location.name})

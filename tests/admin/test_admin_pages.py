@@ -25,18 +25,18 @@ def admin_url(model, view, *args):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
-def test_staff_can_open_every_changelist_and_add_page(admin_browser, some_rows):
+def test_a_superuser_can_open_every_changelist_and_add_page(superuser_browser, some_rows):
     for model, model_admin in admin.site._registry.items():
-        response = admin_browser.get(admin_url(model, "changelist"))
+        response = superuser_browser.get(admin_url(model, "changelist"))
         assert response.status_code == 200, model
         if model_admin.has_add_permission(response.wsgi_request):
-            assert admin_browser.get(admin_url(model, "add")).status_code == 200, model
+            assert superuser_browser.get(admin_url(model, "add")).status_code == 200, model
 
 
-def test_staff_can_open_every_change_page_of_the_booking_models(admin_browser, some_rows):
+def test_a_superuser_can_open_every_change_page_of_the_booking_models(superuser_browser, some_rows):
     for model in (Booking, BookingChange, SlotClaim, Location, Room, ApiToken):
         row = model.objects.first()
-        assert admin_browser.get(admin_url(model, "change", row.pk)).status_code == 200, model
+        assert superuser_browser.get(admin_url(model, "change", row.pk)).status_code == 200, model
 
 
 def test_booking_list_shows_local_time_status_professional_and_room(
@@ -85,8 +85,8 @@ def test_bookings_cannot_be_deleted_in_the_admin(admin_browser, book, room, pro_
     assert Booking.objects.filter(pk=booking.pk).exists()
 
 
-def test_a_new_api_token_is_shown_once_and_only_its_hash_is_stored(admin_browser, reception):
-    response = admin_browser.post(
+def test_a_new_api_token_is_shown_once_and_only_its_hash_is_stored(manager_browser, reception):
+    response = manager_browser.post(
         admin_url(ApiToken, "add"), {"user": reception.pk, "name": "Zapier"}, follow=True
     )
 
@@ -95,15 +95,15 @@ def test_a_new_api_token_is_shown_once_and_only_its_hash_is_stored(admin_browser
     raw = shown[0].rsplit(" ", 1)[-1]
     assert raw.startswith("itg_") and raw not in (token.digest, token.prefix)
     assert token.prefix == raw[:10]
-    again = admin_browser.get(admin_url(ApiToken, "change", token.pk)).content.decode()
+    again = manager_browser.get(admin_url(ApiToken, "change", token.pk)).content.decode()
     assert raw not in again
 
 
-def test_the_revoke_action_revokes_only_the_selected_tokens(admin_browser, reception):
+def test_the_revoke_action_revokes_only_the_selected_tokens(manager_browser, reception):
     kept, _raw = ApiToken.issue(reception, "Keep")
     leaked, _raw = ApiToken.issue(reception, "Leaked")
 
-    admin_browser.post(
+    manager_browser.post(
         admin_url(ApiToken, "changelist"),
         {"action": "revoke", "_selected_action": [leaked.pk]},
     )

@@ -74,6 +74,12 @@ def as_staff(staff):
 
 
 @pytest.fixture
+def as_manager(manager):
+    """Places, prices and other people's tokens are a manager's."""
+    return session_api(manager)
+
+
+@pytest.fixture
 def as_a(pro_a):
     return session_api(pro_a.user)
 

@@ -420,10 +420,10 @@ def test_executing_a_booking_that_has_not_started_is_refused(as_staff, book, roo
         ({"name": "Porto", "currency": "euro"}, "3 characters"),
     ],
 )
-def test_bad_locations_are_refused_and_nothing_is_created(as_staff, location, body, words):
+def test_bad_locations_are_refused_and_nothing_is_created(as_manager, location, body, words):
     locations = list(Location.objects.values_list("pk", "name"))
 
-    problem = problem_of(as_staff.post("/locations", body), 422)
+    problem = problem_of(as_manager.post("/locations", body), 422)
 
     assert words.lower() in json.dumps(problem, ensure_ascii=False).lower()
     assert list(Location.objects.values_list("pk", "name")) == locations
@@ -439,10 +439,10 @@ def test_bad_locations_are_refused_and_nothing_is_created(as_staff, location, bo
         ({"name": "Sala 9", "hourly_price": "10", "location_id": 987654}, 404),
     ],
 )
-def test_bad_rooms_are_refused_and_nothing_is_created(as_staff, room, body, status):
+def test_bad_rooms_are_refused_and_nothing_is_created(as_manager, room, body, status):
     rooms = list(Room.objects.values_list("pk", "name", "hourly_price"))
 
-    problem_of(as_staff.post("/rooms", {"location_id": room.location_id, **body}), status)
+    problem_of(as_manager.post("/rooms", {"location_id": room.location_id, **body}), status)
 
     assert list(Room.objects.values_list("pk", "name", "hourly_price")) == rooms
 

@@ -16,8 +16,8 @@ from .conftest import problem_of
 pytestmark = pytest.mark.django_db
 
 
-def test_staff_create_and_update_a_location_with_its_opening_hours(as_staff):
-    created = as_staff.post(
+def test_a_manager_creates_and_updates_a_location_with_its_opening_hours(as_manager):
+    created = as_manager.post(
         "/locations",
         {
             "name": "Porto",
@@ -32,7 +32,7 @@ def test_staff_create_and_update_a_location_with_its_opening_hours(as_staff):
         {"weekday": 0, "opens": "08:00:00", "closes": "00:00:00"}
     ]
 
-    updated = as_staff.patch(f"/locations/{location.pk}", {"address": "Rua Nova 1"})
+    updated = as_manager.patch(f"/locations/{location.pk}", {"address": "Rua Nova 1"})
 
     assert updated.json()["address"] == "Rua Nova 1"
     assert len(updated.json()["opening_hours"]) == 1, "hours are kept unless given"
@@ -50,8 +50,8 @@ def test_everyone_signed_in_lists_locations_and_rooms_in_constant_queries(as_a, 
     assert (queries("/locations"), queries("/rooms")) == before
 
 
-def test_staff_create_a_room_with_features_and_deactivate_it(as_staff, location):
-    created = as_staff.post(
+def test_a_manager_creates_a_room_with_features_and_deactivate_it(as_manager, location):
+    created = as_manager.post(
         "/rooms",
         {
             "location_id": location.pk,
@@ -65,8 +65,8 @@ def test_staff_create_a_room_with_features_and_deactivate_it(as_staff, location)
     assert created.json()["currency"] == "EUR"
 
     room = Room.objects.get(name="Sala Azul")
-    assert as_staff.patch(f"/rooms/{room.pk}", {"active": False}).json()["active"] is False
-    assert as_staff.get("/rooms", location=location.pk).json()[0]["name"] == "Sala Azul"
+    assert as_manager.patch(f"/rooms/{room.pk}", {"active": False}).json()["active"] is False
+    assert as_manager.get("/rooms", location=location.pk).json()[0]["name"] == "Sala Azul"
 
 
 def test_creating_a_professional_creates_their_login(as_staff):
@@ -150,12 +150,12 @@ def test_free_time_skips_taken_rooms_and_the_professionals_own_bookings(
     assert windows[0]["location"]["tz"] == "Europe/Lisbon"
 
 
-def test_free_time_filters_by_room_and_feature(as_staff, room, other_room, day):
-    as_staff.patch(f"/rooms/{other_room.pk}", {"features": ["couch"]})
+def test_free_time_filters_by_room_and_feature(as_manager, room, other_room, day):
+    as_manager.patch(f"/rooms/{other_room.pk}", {"features": ["couch"]})
     query = {"from": day, "to": day, "minutes": 120}
 
-    by_feature = as_staff.get("/availability", feature="couch", **query).json()
-    by_room = as_staff.get("/availability", room=room.pk, limit=3, **query).json()
+    by_feature = as_manager.get("/availability", feature="couch", **query).json()
+    by_room = as_manager.get("/availability", room=room.pk, limit=3, **query).json()
 
     assert {w["room"]["id"] for w in by_feature} == {other_room.pk}
     assert [w["room"]["id"] for w in by_room] == [room.pk] * 3

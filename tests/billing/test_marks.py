@@ -19,6 +19,12 @@ def staff_client(client, staff):
 
 
 @pytest.fixture
+def manager_client(client, manager):
+    client.force_login(manager)
+    return client
+
+
+@pytest.fixture
 def three_states(past, pro_a, staff):
     """On 5 October: one paid, one part paid, one unpaid executed booking of Ana."""
     paid = past("2026-10-05", "09:00", "10:00", pro_a, state="executed")
@@ -71,17 +77,17 @@ def test_the_professionals_list_shows_each_balance(staff_client, three_states, p
 
 
 def test_the_professional_page_shows_balance_payment_states_and_statements(
-    staff_client, three_states, pro_a, staff
+    manager_client, three_states, pro_a, staff
 ):
     statement = issue_statement(pro_a, 2026, 10, by=staff, source=Source.BACKOFFICE)
-    page = staff_client.get(reverse("professionals:detail", args=[pro_a.pk])).content.decode()
+    page = manager_client.get(reverse("professionals:detail", args=[pro_a.pk])).content.decode()
     assert "owes €65.00" in page
     assert page.count('class="pay-state is-paid">Paid<') == 1
     assert page.count('class="pay-state is-partially_paid">Partially paid<') == 1
     assert page.count('class="pay-state is-unpaid">Unpaid<') == 1
     assert statement.number in page
     assert reverse("billing:statement-download", args=[statement.pk]) in page
-    download = staff_client.get(reverse("billing:statement-download", args=[statement.pk]))
+    download = manager_client.get(reverse("billing:statement-download", args=[statement.pk]))
     assert download["Content-Type"] == "application/pdf"
     assert bytes(download.content) == bytes(statement.pdf)
 

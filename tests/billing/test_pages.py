@@ -21,6 +21,12 @@ def staff_client(client, staff):
 
 
 @pytest.fixture
+def manager_client(client, manager):
+    client.force_login(manager)
+    return client
+
+
+@pytest.fixture
 def statement(past, pro_a, staff):
     past("2026-10-05", "09:00", "10:00", pro_a, state="executed")
     return issue_statement(pro_a, 2026, 10, by=staff, source=Source.BACKOFFICE)
@@ -98,7 +104,7 @@ def test_bad_payment_input_is_refused_with_a_sentence_and_writes_nothing(
     assert billing_snapshot() == before
 
 
-def test_reversing_from_the_page_and_reversing_twice(staff_client, pro_a, location, staff):
+def test_reversing_from_the_page_and_reversing_twice(manager_client, pro_a, location, staff):
     payment = record_payment(
         professional=pro_a,
         amount="10.00",
@@ -109,15 +115,15 @@ def test_reversing_from_the_page_and_reversing_twice(staff_client, pro_a, locati
         source=Source.BACKOFFICE,
     )
     url = reverse("billing:payment-reverse", args=[payment.pk])
-    assert staff_client.post(url, {"reason": "wrong person"}).status_code == 302
+    assert manager_client.post(url, {"reason": "wrong person"}).status_code == 302
     before = billing_snapshot()
-    response = staff_client.post(url, {"reason": "again"}, follow=True)
+    response = manager_client.post(url, {"reason": "again"}, follow=True)
     assert "This payment was already reversed." in response.content.decode()
     assert billing_snapshot() == before
 
 
 def test_a_professional_downloads_their_own_statement_and_nobody_elses(
-    client, statement, pro_b, staff
+    client, statement, pro_b, staff, manager
 ):
     url = reverse("billing:statement-download", args=[statement.pk])
     assert client.get(url).status_code == 302  # anonymous: to the login page
@@ -131,6 +137,8 @@ def test_a_professional_downloads_their_own_statement_and_nobody_elses(
     mine = client.get(reverse("billing:statement-mine")).content.decode()
     assert statement.number in mine
     client.force_login(staff)
+    assert client.get(url).status_code == 404  # statements are a manager's
+    client.force_login(manager)
     assert client.get(url).status_code == 200
 
 
@@ -143,13 +151,15 @@ def test_a_professional_cannot_issue_statements_or_record_payments(client, pro_a
     assert billing_snapshot() == before
 
 
-def test_the_batch_page_issues_statements_as_htmx_polls_progress(staff_client, past, pro_a, pro_b):
+def test_the_batch_page_issues_statements_as_htmx_polls_progress(
+    manager_client, past, pro_a, pro_b
+):
     past("2026-10-05", "09:00", "10:00", pro_a, state="executed")
     past("2026-10-06", "09:00", "10:00", pro_b, state="executed")
-    response = staff_client.post(reverse("billing:batch-start"), {"month": "2026-10"})
-    page = staff_client.get(response["Location"]).content.decode()
+    response = manager_client.post(reverse("billing:batch-start"), {"month": "2026-10"})
+    page = manager_client.get(response["Location"]).content.decode()
     assert "0 of 2 statements issued." in page and "hx-post" in page
-    poll = staff_client.post(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+    poll = manager_client.post(response["Location"], HTTP_HX_REQUEST="true").content.decode()
     assert "2 of 2 statements issued." in poll and "Done." in poll and "hx-post" not in poll
     assert Statement.objects.count() == 2
 
@@ -169,24 +179,26 @@ def read_csv(response):
     return list(csv.reader(io.StringIO(body[1:])))
 
 
-def test_bookings_csv_has_a_bom_local_times_and_filters(staff_client, past, pro_a, pro_b):
+def test_bookings_csv_has_a_bom_local_times_and_filters(manager_client, past, pro_a, pro_b):
     past("2026-10-24", "09:00", "10:00", pro_a, state="executed")  # before DST change
     past("2026-10-26", "09:00", "10:00", pro_a, state="no_show")  # after
     past("2026-10-26", "11:00", "12:00", pro_b, state="executed")
     url = reverse("billing:export-csv", args=["bookings"])
-    rows = read_csv(staff_client.get(url, {"professional": pro_a.pk, "date_from": "2026-10-01"}))
+    rows = read_csv(manager_client.get(url, {"professional": pro_a.pk, "date_from": "2026-10-01"}))
     assert rows[0][:4] == ["Booking", "Date", "Start", "End"]
     assert [(r[1], r[2], r[9]) for r in rows[1:]] == [
         ("2026-10-24", "09:00", "Executed"),
         ("2026-10-26", "09:00", "No-show"),
     ]
-    only_no_shows = read_csv(staff_client.get(url, {"status": "no_show"}))
+    only_no_shows = read_csv(manager_client.get(url, {"status": "no_show"}))
     assert len(only_no_shows) == 2
-    one_day = read_csv(staff_client.get(url, {"date_from": "2026-10-26", "date_to": "2026-10-26"}))
+    one_day = read_csv(
+        manager_client.get(url, {"date_from": "2026-10-26", "date_to": "2026-10-26"})
+    )
     assert len(one_day) == 3
 
 
-def test_payments_and_new_professionals_csv(staff_client, pro_a, location, staff):
+def test_payments_and_new_professionals_csv(manager_client, pro_a, location, staff):
     record_payment(
         professional=pro_a,
         amount="12.50",
@@ -197,13 +209,13 @@ def test_payments_and_new_professionals_csv(staff_client, pro_a, location, staff
         by=staff,
         source=Source.BACKOFFICE,
     )
-    payments = read_csv(staff_client.get(reverse("billing:export-csv", args=["payments"])))
+    payments = read_csv(manager_client.get(reverse("billing:export-csv", args=["payments"])))
     assert payments[1][1:6] == ["2026-10-06", "Ana Alves", "12.50", "EUR", "Bank transfer"]
     assert payments[1][7] == "Transferência"
-    joined = read_csv(staff_client.get(reverse("billing:export-csv", args=["professionals"])))
+    joined = read_csv(manager_client.get(reverse("billing:export-csv", args=["professionals"])))
     assert [row[1] for row in joined[1:]] == ["Ana Alves"]
     none = read_csv(
-        staff_client.get(
+        manager_client.get(
             reverse("billing:export-csv", args=["professionals"]),
             {"date_from": "2001-01-01", "date_to": "2001-12-31"},
         )
@@ -211,10 +223,12 @@ def test_payments_and_new_professionals_csv(staff_client, pro_a, location, staff
     assert len(none) == 1
 
 
-def test_exports_are_for_staff_only_and_bad_filters_are_refused(client, staff, pro_a):
+def test_exports_are_for_managers_only_and_bad_filters_are_refused(client, staff, manager, pro_a):
     url = reverse("billing:export-csv", args=["bookings"])
-    client.force_login(staff)
+    client.force_login(manager)
     assert client.get(url, {"date_from": "2026-10-05", "date_to": "2026-10-01"}).status_code == 422
+    client.force_login(staff)
+    assert client.get(url).status_code == 403
     client.force_login(pro_a.user)
     assert client.get(url).status_code == 403
 

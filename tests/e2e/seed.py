@@ -16,8 +16,10 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from accounts import roles  # noqa: E402
 from professionals.models import Professional  # noqa: E402
 from scheduling import services  # noqa: E402
 from scheduling.models import Location, OpeningHours, Room, Source  # noqa: E402
@@ -25,8 +27,11 @@ from scheduling.models import Location, OpeningHours, Room, Source  # noqa: E402
 PASSWORD = "e2e-password-not-secret"  # noqa: S105
 
 User = get_user_model()
+# Rita manages the clinic (statements, reversals, exports); Sara is at reception.
 rita = User.objects.create_user("rita", "rita@clinic.test", PASSWORD, is_staff=True)
+rita.groups.add(Group.objects.get(name=roles.MANAGER))
 sara = User.objects.create_user("sara", "sara@clinic.test", PASSWORD, is_staff=True)
+sara.groups.add(Group.objects.get(name=roles.RECEPTION))
 location = Location.objects.create(name="Lisboa Centro", tz="Europe/Lisbon", currency="EUR")
 OpeningHours.objects.bulk_create(
     OpeningHours(location=location, weekday=d, opens=time(8), closes=time(20)) for d in range(7)
@@ -91,6 +96,7 @@ missed = book(rooms[2], carla, past, "10:00", "11:00")
 services.mark_no_show(missed, by=rita, source=Source.BACKOFFICE)
 gone = book(rooms[0], carla, past, "13:00", "14:00")
 services.cancel(gone, reason="Patient ill", by=rita, source=Source.BACKOFFICE)
+ids["cancelled"] = gone.pk
 book(rooms[0], bruno, past, "15:00", "16:30", notes="Bring the report")
 ids["to_pay"] = book(rooms[1], ana, past, "12:00", "13:00").pk
 book(rooms[2], bruno, past, "17:00", "18:00")

@@ -48,4 +48,4 @@ def test_the_calendar_costs_the_same_queries_for_few_or_many_bookings(
     fill(book, rooms[1:], professionals, at, day, per_room=4)
     many = queries_for(client, url)
     assert few == many
-    assert many <= 8
+    assert many <= 9  # one of them reads the role's permissions, for the menu

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,13 +33,6 @@ def paulista(db):
 @pytest.fixture
 def pitanga(paulista):
     return RoomFactory(location=paulista, name="Sala Pitanga", hourly_price=Decimal("150.00"))
-
-
-@pytest.fixture
-def manager(db):
-    user = StaffFactory(username="marta", first_name="Marta", last_name="Manager")
-    user.groups.add(Group.objects.get_or_create(name="manager")[0])
-    return user
 
 
 @pytest.fixture
@@ -416,8 +409,6 @@ def test_the_admin_shows_the_late_fee_and_refuses_receptions_waiver_where_forbid
 def test_a_manager_waives_in_the_admin_and_the_message_says_so(
     client, manager, ahead, paulista, pro_a
 ):
-    manager.is_superuser = True  # the admin's permissions are another part of issue 11
-    manager.save(update_fields=["is_superuser"])
     client.force_login(manager)
     booking = ahead(pro_a)
     make_late(paulista)

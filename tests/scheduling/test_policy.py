@@ -365,7 +365,9 @@ def test_the_calendar_menu_approves_and_declines_requests_for_staff_only(
     assert (statuses[first.pk], statuses[second.pk]) == ("booked", "cancelled")
 
 
-def test_staff_edit_a_locations_policy_on_its_page(client, location, staff, pro_a):
+def test_a_manager_edits_a_locations_policy_on_its_page_reception_reads_it(
+    client, location, staff, manager, pro_a
+):
     url = reverse("scheduling:location-policy", args=[location.pk])
     good = {
         "cancellation_deadline_hours": "48",
@@ -377,7 +379,11 @@ def test_staff_edit_a_locations_policy_on_its_page(client, location, staff, pro_
     client.force_login(pro_a.user)
     assert client.post(url, good).status_code == 403
     client.force_login(staff)
-    assert client.get(reverse("scheduling:location-policies")).status_code == 200
+    listed = client.get(reverse("scheduling:location-policies"))
+    assert listed.status_code == 200 and url not in listed.content.decode()
+    assert client.post(url, good).status_code == 403
+    client.force_login(manager)
+    assert url in client.get(reverse("scheduling:location-policies")).content.decode()
     bad = client.post(url, {**good, "portal_max_minutes": "45"})
     assert bad.status_code == 200
     assert "The longest booking must not be shorter than the shortest." in bad.content.decode()

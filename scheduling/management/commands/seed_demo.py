@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from accounts import roles
 from professionals.models import Professional
 from scheduling import availability, services, timeslots
 from scheduling.errors import BookingError
@@ -148,15 +149,16 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
         for line in (
             "  log in at /accounts/login/ by email (the admin's own form takes the username)",
-            "  staff (reception, admin): reception@integra.test  (username reception)",
+            "  reception:                reception@integra.test  (username reception)",
             "  manager:                  manager@integra.test    (username manager)",
+            "  set-up (superuser):       admin@integra.test      (username admin)",
             "  professional:             ana@demo.integra.test   (Ana Alves: the portal)",
         ):
             self.stdout.write(line)
 
     def _people(self):
         User = get_user_model()
-        # Hashing is slow on purpose; 27 demo accounts share one hash of the demo password.
+        # Hashing is slow on purpose; 28 demo accounts share one hash of the demo password.
         self.password_hash = make_password(DEMO_PASSWORD)
         reception = User.objects.create(
             username="reception",
@@ -164,8 +166,8 @@ class Command(BaseCommand):
             password=self.password_hash,
             first_name="Rita",
             is_staff=True,
-            is_superuser=True,
         )
+        reception.groups.add(Group.objects.get(name=roles.RECEPTION))
         manager = User.objects.create(
             username="manager",
             email="manager@integra.test",
@@ -173,7 +175,15 @@ class Command(BaseCommand):
             first_name="Marta",
             is_staff=True,
         )
-        manager.groups.add(Group.objects.get_or_create(name="manager")[0])
+        manager.groups.add(Group.objects.get(name=roles.MANAGER))
+        User.objects.create(  # for setting the clinic up: every table, every permission
+            username="admin",
+            email="admin@integra.test",
+            password=self.password_hash,
+            first_name="Admin",
+            is_staff=True,
+            is_superuser=True,
+        )
         return reception
 
     def _locations(self) -> list[Location]:
