@@ -1,4 +1,4 @@
-"""Admin for reception: locations, rooms, features and bookings.
+"""Admin for staff: locations, rooms and features (a manager changes them), bookings.
 
 Bookings are written only by the booking service: the form hands every add and edit to it
 (scheduling.forms), the status actions call it one booking at a time, and nothing can be
@@ -16,7 +16,7 @@ from billing import ledger as billing_ledger
 from billing import marks as billing_marks
 from billing import money as billing_money
 
-from . import services
+from . import history, services
 from .errors import BookingError
 from .forms import BookingAdminForm, client_ip, refusal_messages
 from .models import (
@@ -147,11 +147,33 @@ class UpcomingFilter(admin.SimpleListFilter):
 
 
 class BookingChangeInline(admin.TabularInline):
+    """The booking's history in words, each time in the zone of the booking's location."""
+
     model = BookingChange
     extra = 0
     can_delete = False
-    fields = ["at", "action", "source", "by", "ip", "diff"]
+    fields = ["when", "what", "by_whom", "ip"]
     readonly_fields = fields
+    verbose_name = _("change")
+    verbose_name_plural = _("history")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by", "booking__room__location")
+
+    def _zone(self, change):
+        return change.booking.room.location.zone
+
+    @admin.display(description=_("when"))
+    def when(self, change):
+        return history.local_at(change, self._zone(change))
+
+    @admin.display(description=_("what"))
+    def what(self, change):
+        return history.describe(change, self._zone(change))
+
+    @admin.display(description=_("by"))
+    def by_whom(self, change):
+        return history.who(change)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -244,7 +266,16 @@ class BookingAdmin(admin.ModelAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # The stock view wraps the request in a transaction; the booking service opens its
         # own durable one and refuses to be nested, so the form's writes happen outside.
-        return self._changeform_view(request, object_id, form_url, extra_context)
+        # Its read-only times (created, changed) are shown in the booking's location zone.
+        booking = (
+            Booking.objects.filter(pk=object_id).select_related("room__location").first()
+            if object_id and str(object_id).isdigit()
+            else None
+        )
+        if booking is None:
+            return self._changeform_view(request, object_id, form_url, extra_context)
+        with timezone.override(booking.room.location.zone):
+            return self._changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         """The form already handed the change to the booking service; a cancellation
@@ -370,7 +401,15 @@ class BookingAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """History and guard rows: written by the booking service only."""
+    """History and guard rows: written by the booking service only, and internal (the raw
+    history, slot claims, idempotency keys), so only a superuser sees them; reception and
+    managers read a booking's history in words on its page."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
 
     def has_add_permission(self, request):
         return False

@@ -1,14 +1,16 @@
 """Booking edits in the admin go through the booking service: the same guard, the same
 history, refusals shown on the form."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from scheduling import services
 from scheduling.models import Booking, BookingChange, BookingStatus, Source
 from tests.conftest import assert_claims_mirror_bookings, snapshot
+from tests.factories import LocationFactory, RoomFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -252,3 +254,29 @@ def test_setting_an_executed_booking_back_to_booked_in_the_admin_restores_it(
     booking.refresh_from_db()
     assert booking.status == BookingStatus.BOOKED
     assert booking.changes.filter(action="restored", source=Source.ADMIN).exists()
+
+
+def test_the_booking_page_tells_its_history_in_words_at_local_times(admin_browser, book, pro_a, db):
+    """Reception reads who did what, in São Paulo's hours, not field names and UTC JSON."""
+    paulista = LocationFactory(name="Integra Paulista", tz="America/Sao_Paulo", currency="BRL")
+    pitanga = RoomFactory(location=paulista, name="Sala Pitanga")
+    ipe = RoomFactory(location=paulista, name="Sala Ipê")
+    day = timezone.now().astimezone(paulista.zone).date() + timedelta(days=5)
+    nine = datetime.combine(day, time(9), tzinfo=paulista.zone)
+    booking = book(pitanga, pro_a, nine, nine + timedelta(hours=1))
+    services.move(
+        booking,
+        room=ipe,
+        starts_at=nine + timedelta(hours=2),
+        ends_at=nine + timedelta(hours=3),
+        by=None,
+        source=Source.API,
+    )
+
+    page = admin_browser.get(change_url(booking)).content.decode()
+
+    assert "Sala Pitanga → Sala Ipê" in page
+    assert f"{nine:%a %d %b %Y} 09:00–10:00 → {nine:%a %d %b %Y} 11:00–12:00" in page
+    assert "&quot;starts_at&quot;" not in page and '"starts_at"' not in page  # no raw JSON
+    change = BookingChange.objects.filter(booking=booking).last()
+    assert f"{change.at.astimezone(paulista.zone):%H:%M} (-03)" in page

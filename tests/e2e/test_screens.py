@@ -65,3 +65,19 @@ def test_screenshot_of_a_professionals_page(receptionist, site):
     page.get_by_role("link", name="Ana Alves").click()
     expect(page.locator("table.bookings-of-professional").first).to_be_visible()
     page.screenshot(path=SCREENS / "professional-page.png", full_page=True)
+
+
+def test_screenshot_of_a_booking_in_the_admin_as_reception(receptionist, site):
+    """Sara (reception, not a superuser) reads a cancelled booking's page and its history
+    in words, at Lisbon's hours; the admin offers her no internal tables."""
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page = receptionist("sara", day_path(site, "future"), width=1440, height=900)
+    base = page.url.split("/calendar/")[0]
+    page.goto(base + "/admin/")
+    expect(page.get_by_role("link", name="Bookings", exact=True)).to_be_visible()
+    expect(page.get_by_text("Slot claims")).to_have_count(0)
+    page.goto(base + f"/admin/scheduling/booking/{site['cancelled']}/change/")
+    history = page.locator(".inline-group")
+    expect(history).to_contain_text("Cancelled: booked → cancelled, reason: Patient ill")
+    expect(history).to_contain_text("13:00–14:00")
+    page.screenshot(path=SCREENS / "admin-booking.png", full_page=True)
