@@ -251,7 +251,13 @@ class BookingAdmin(admin.ModelAdmin):
     ]
 
     def get_fields(self, request, obj=None):
-        return self.change_fields if obj else self.add_fields
+        if obj is None:
+            return self.add_fields
+        if obj.status != BookingStatus.BOOKED:
+            # The charge-or-waive choice belongs to cancelling; once cancelled (or held),
+            # the read-only fields below say what was decided.
+            return [f for f in self.change_fields if f not in ("late_fee", "waiver_reason")]
+        return self.change_fields
 
     def get_readonly_fields(self, request, obj=None):
         return self.change_readonly if obj else []
@@ -275,7 +281,10 @@ class BookingAdmin(admin.ModelAdmin):
         if booking is None:
             return self._changeform_view(request, object_id, form_url, extra_context)
         with timezone.override(booking.room.location.zone):
-            return self._changeform_view(request, object_id, form_url, extra_context)
+            response = self._changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render"):
+                response.render()  # inside the zone: a TemplateResponse renders late
+            return response
 
     def save_model(self, request, obj, form, change):
         """The form already handed the change to the booking service; a cancellation

@@ -5,6 +5,7 @@ BookingChange keeps the machine form (`diff`: field → [from, to], times as UTC
 this module only reads it."""
 
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
@@ -45,6 +46,14 @@ def _span(start, end, tz: ZoneInfo) -> str:
     if start is None or end is None:
         return "—"
     return f"{start:%a %d %b %Y %H:%M}–{end:%H:%M}"
+
+
+def _money(value, currency: str) -> str:
+    if value is None:
+        return "—"
+    from billing.money import format_money  # a reader's sentence; billing owns formatting
+
+    return format_money(Decimal(value), currency)
 
 
 def _room_names(changes) -> dict[int, str]:
@@ -92,7 +101,14 @@ def describe(change: BookingChange, tz: ZoneInfo, rooms: dict[int, str] | None =
         parts.append(_("charged at %(percent)s %%") % {"percent": diff["charge_percent"][1]})
     if "price" in diff:
         old, new = diff["price"]
-        parts.append(_("price %(old)s → %(new)s") % {"old": old, "new": new})
+        currency = change.booking.currency
+        if old is None:
+            parts.append(_("price %(new)s") % {"new": _money(new, currency)})
+        else:
+            parts.append(
+                _("price %(old)s → %(new)s")
+                % {"old": _money(old, currency), "new": _money(new, currency)}
+            )
     if "notes" in diff:
         parts.append(_("notes: “%(notes)s”") % {"notes": diff["notes"][1] or "—"})
     label = ACTIONS.get(change.action, change.action.replace("_", " ").capitalize())

@@ -401,7 +401,7 @@ class BookingChange(models.Model):
         verbose_name_plural = _("booking changes")
 
     def __str__(self) -> str:
-        return f"{self.action} #{self.booking_id} @ {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.action} #{self.booking_id}"  # its time is read in the booking's zone
 
 
 class IdempotencyKey(models.Model):
