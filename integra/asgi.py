@@ -17,7 +17,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
-from scheduling.routing import websocket_urlpatterns  # noqa: E402
+from integra.routing import websocket_urlpatterns  # noqa: E402
 
 if settings.DEBUG:
     # daphne does not serve /static/; in development (dev.py run) Django does.
