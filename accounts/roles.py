@@ -113,11 +113,8 @@ def professional_of(user: AbstractBaseUser | AnonymousUser):
 
 def home_url(user: AbstractBaseUser | AnonymousUser) -> str:
     """Where `user` starts: staff on the calendar, a professional on the portal."""
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
 
     if is_staff(user):
         return reverse("scheduling:calendar")
-    try:
-        return reverse("portal:home")
-    except NoReverseMatch:  # until the portal app is installed
-        return reverse("billing:statement-mine")
+    return reverse("portal:home")

@@ -29,9 +29,6 @@ class PaymentMethodsField(forms.MultipleChoiceField):
 class BillingPolicyAdmin(admin.ModelAdmin):
     list_display = ["location", "late_cancel_percent", "no_show_percent", "methods"]
     list_select_related = ["location"]
-    # The deadline is the location's (scheduling policy); each booking records whether it
-    # was cancelled late, and billing charges that.
-    exclude = ["cancellation_deadline_hours"]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "payment_methods":

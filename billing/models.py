@@ -32,7 +32,6 @@ class BillingPolicy(models.Model):
 
     DEFAULT_LATE_CANCEL_PERCENT = Decimal("50")
     DEFAULT_NO_SHOW_PERCENT = Decimal("100")
-    DEFAULT_CANCELLATION_DEADLINE_HOURS = 24
 
     location = models.OneToOneField(
         "scheduling.Location", on_delete=models.CASCADE, related_name="billing_policy"
@@ -58,10 +57,6 @@ class BillingPolicy(models.Model):
             "Applies to no-shows marked from now on; earlier ones keep the percentage in "
             "force when they were marked."
         ),
-    )
-    cancellation_deadline_hours = models.PositiveIntegerField(
-        _("free cancellation until (hours before start)"),
-        default=DEFAULT_CANCELLATION_DEADLINE_HOURS,
     )
     # A list of PaymentMethod values; empty means the defaults of the location's currency
     # (billing.payment_methods), so a new location needs no row to take payments.

@@ -10,7 +10,6 @@ urlpatterns = [
     path("payments/fields/", views.payment_fields, name="payment-fields"),
     path("payments/<int:pk>/reverse/", views.payment_reverse, name="payment-reverse"),
     path("statements/issue/", views.statement_issue, name="statement-issue"),
-    path("statements/mine/", views.my_statements, name="statement-mine"),
     path("statements/<int:pk>.pdf", views.statement_download, name="statement-download"),
     path("statements/batches/", views.batch_start, name="batch-start"),
     path("statements/batches/<int:pk>/", views.batch_detail, name="batch-detail"),

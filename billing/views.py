@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import roles
 from accounts.access import permission_required, staff_required
 from professionals.access import professionals_visible_to
 from professionals.models import Professional
@@ -212,20 +211,6 @@ def statement_download(request, pk: int):
     response = HttpResponse(bytes(statement.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{statement.filename}"'
     return response
-
-
-@login_required
-@require_GET
-def my_statements(request):
-    professional = roles.professional_of(request.user)
-    found = (
-        Statement.objects.filter(professional=professional).order_by("-year", "-month", "-version")
-        if professional
-        else Statement.objects.none()
-    )
-    return render(
-        request, "billing/my_statements.html", {"statements": found, "professional": professional}
-    )
 
 
 @permission_required("billing.add_statement")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from professionals.models import Professional
 from scheduling.events import send_booking_event_on_commit
-from scheduling.models import Booking, Location
+from scheduling.models import Location
 
 from .. import ledger, money, payment_methods
 from ..errors import AlreadyReversed, BillingError
@@ -230,8 +230,3 @@ def reverse_payment(
     except IntegrityError:
         raise AlreadyReversed(_("This payment was already reversed.")) from None
     return reversal
-
-
-def booking_payment_state(booking: Booking) -> str:
-    """unpaid / partially_paid / paid / no_charge, from the allocations."""
-    return ledger.booking_charge(booking).payment_state

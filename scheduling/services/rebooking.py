@@ -5,7 +5,7 @@ booking horizon. Writes only through `bookings.book`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -29,19 +29,32 @@ class Rebooked:
     wanted_day: date  # the first date with the original weekday and time from now on
 
 
-def _occurrences(original: Booking, first_day: date, last_day: date):
-    """(local day, start, end) with the original's weekday and wall-clock times, weekly."""
+def same_time_on(original: Booking, day: date) -> tuple[datetime, datetime]:
+    """(start, end) of `original`'s wall-clock times in its location on local `day` (the
+    start's day): the same local slot whatever daylight saving does in between."""
     tz = original.room.location.zone
     local_start = original.starts_at.astimezone(tz)
     local_end = original.ends_at.astimezone(tz)
-    length = original.ends_at - original.starts_at
-    day = first_day + timedelta(days=(local_start.weekday() - first_day.weekday()) % 7)
+    start = timeslots.local_to_utc(day, local_start.time(), tz)
+    end = timeslots.local_to_utc(
+        day + (local_end.date() - local_start.date()), local_end.time(), tz
+    )
+    return start, end if end > start else start + (original.ends_at - original.starts_at)
+
+
+def weeks_later(original: Booking, weeks: int = 1) -> tuple[datetime, datetime]:
+    """(start, end) of `original`'s slot `weeks` weeks on, at the same local times: the
+    calendar's "Book same slot next week"."""
+    local_day = original.starts_at.astimezone(original.room.location.zone).date()
+    return same_time_on(original, local_day + timedelta(weeks=weeks))
+
+
+def _occurrences(original: Booking, first_day: date, last_day: date):
+    """(local day, start, end) with the original's weekday and wall-clock times, weekly."""
+    weekday = original.starts_at.astimezone(original.room.location.zone).weekday()
+    day = first_day + timedelta(days=(weekday - first_day.weekday()) % 7)
     while day <= last_day:
-        start = timeslots.local_to_utc(day, local_start.time(), tz)
-        end = timeslots.local_to_utc(
-            day + (local_end.date() - local_start.date()), local_end.time(), tz
-        )
-        yield day, start, end if end > start else start + length
+        yield day, *same_time_on(original, day)
         day += timedelta(days=7)
 
 

@@ -6,7 +6,7 @@ taken slot or an illegal transition)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import wraps
 
 from django.http import JsonResponse
@@ -21,6 +21,7 @@ from .. import calendar, services
 from ..access import booking_for_staff
 from ..errors import BookingError, SlotTaken
 from ..models import Booking, Room, Source
+from ..services import rebooking
 
 
 class BadInput(Exception):
@@ -167,15 +168,12 @@ def booking_action(request, pk: int, action: str):
         notes = request.POST.get("notes", "")
         return _answer(services.update_notes(booking, notes=notes, **common), _("Notes saved."))
     if action == "repeat":
-        zone = booking.room.location.zone
-        # Same wall-clock time a week later, whatever daylight saving does meanwhile.
-        start = booking.starts_at.astimezone(zone).replace(tzinfo=None) + timedelta(days=7)
-        end = start + (booking.ends_at - booking.starts_at)
+        start, end = rebooking.weeks_later(booking)
         repeated = services.book(
             room=booking.room,
             professional=booking.professional,
-            starts_at=start.replace(tzinfo=zone),
-            ends_at=end.replace(tzinfo=zone),
+            starts_at=start,
+            ends_at=end,
             notes=booking.notes,
             **common,
         )

@@ -47,7 +47,6 @@ def policy(location):
         location=location,
         late_cancel_percent=Decimal("50"),
         no_show_percent=Decimal("100"),
-        cancellation_deadline_hours=24,
     )
 
 

@@ -1,11 +1,12 @@
 """The calendar page and its staff-only endpoints, through HTTP."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
 
 from scheduling.models import Booking, BookingChange, BookingStatus, Source
+from scheduling.services import rebooking
 
 from ..conftest import snapshot
 
@@ -199,6 +200,32 @@ def test_the_menu_actions_mark_cancel_undo_edit_and_repeat(desk, book, room, pro
     assert act(future, "cancel", reason="patient ill").status_code == 200
     cancelled = Booking.objects.get(pk=future.pk)
     assert (cancelled.status, cancelled.cancellation_reason) == ("cancelled", "patient ill")
+
+
+def test_same_slot_next_week_keeps_the_local_times_across_a_daylight_saving_change(room, pro_a):
+    # Lisbon springs forward on Sunday 28 March 2027: 10:00 is 10:00 UTC before, 09:00 after.
+    zone = room.location.zone
+    before = Booking(
+        room=room,
+        professional=pro_a,
+        starts_at=datetime(2027, 3, 22, 10, tzinfo=zone),
+        ends_at=datetime(2027, 3, 22, 11, 30, tzinfo=zone),
+    )
+    start, end = rebooking.weeks_later(before)
+    assert (start, end) == (
+        datetime(2027, 3, 29, 10, tzinfo=zone),
+        datetime(2027, 3, 29, 11, 30, tzinfo=zone),
+    )
+    assert start.astimezone(UTC).hour == 9
+    # And back in the autumn (31 October 2027).
+    autumn = Booking(
+        room=room,
+        professional=pro_a,
+        starts_at=datetime(2027, 10, 25, 9, tzinfo=zone),
+        ends_at=datetime(2027, 10, 25, 10, tzinfo=zone),
+    )
+    assert autumn.starts_at.astimezone(UTC).hour == 8
+    assert rebooking.weeks_later(autumn)[0] == datetime(2027, 11, 1, 9, tzinfo=UTC)
 
 
 def test_an_illegal_transition_answers_409_and_changes_nothing(desk, book, room, pro_a, at):
