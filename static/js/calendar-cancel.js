@@ -1,6 +1,6 @@
 // "Cancel…": asks the server what cancelling costs now (free, or late and the fee) before
 // anything happens; a late one is charged or, for who may, waived with a reason.
-import { bookingUrl, hideToast, post, settle, strings, toast } from "./calendar-api.js";
+import { bookingUrl, hideToast, post, settle, strings, toast } from "./calendar-server.js";
 import { placeNear } from "./calendar-create.js";
 
 const form = document.getElementById("cancel-booking");

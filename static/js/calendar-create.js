@@ -1,5 +1,5 @@
 // The small inline form that turns a selected range of free cells into a booking.
-import { post, root, settle, strings } from "./calendar-api.js";
+import { post, root, settle, strings } from "./calendar-server.js";
 
 const form = document.getElementById("new-booking");
 const nameInput = form.querySelector("[name=professional_name]");

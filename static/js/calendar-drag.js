@@ -1,6 +1,6 @@
 // Mouse, pen and touch on the day grid: click or drag across free cells to book, drag a
 // booking to move it (time and/or room), drag its bottom edge to resize it.
-import { bookingUrl, post, settle } from "./calendar-api.js";
+import { bookingUrl, post, settle } from "./calendar-server.js";
 import { openCreateForm } from "./calendar-create.js";
 
 const SLOT_MS = 15 * 60 * 1000;

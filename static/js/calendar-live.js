@@ -1,6 +1,6 @@
 // The live stream: subscribe to what the page shows, apply pushed changes, resync on
 // every (re)connect when anything changed since the grid was drawn (messages can be lost).
-import { calBody, markSynced, placeBooking, removeBooking, resync, root, strings } from "./calendar-api.js";
+import { calBody, markSynced, placeBooking, removeBooking, resync, root, strings } from "./calendar-server.js";
 
 let socket = null;
 let retryDelay = 500;

@@ -1,5 +1,5 @@
 // The booking menu: right-click, long-press, or the keyboard (Enter, Shift+F10, Menu key).
-import { bookingUrl, post, root, settle, strings } from "./calendar-api.js";
+import { bookingUrl, post, root, settle, strings } from "./calendar-server.js";
 import { book, placeNear } from "./calendar-create.js";
 import { openCancel } from "./calendar-cancel.js";
 import { openPayment } from "./calendar-payment.js";

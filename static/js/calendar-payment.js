@@ -1,6 +1,6 @@
 // "Record payment…": a small form beside the booking, prefilled with what it still owes
 // (asked of the server when it opens, so a part payment made elsewhere counts).
-import { bookingUrl, hideToast, post, settle, strings, toast } from "./calendar-api.js";
+import { bookingUrl, hideToast, post, settle, strings, toast } from "./calendar-server.js";
 import { placeNear } from "./calendar-create.js";
 
 const form = document.getElementById("record-payment");

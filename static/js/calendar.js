@@ -1,5 +1,5 @@
 // The receptionist's calendar: wiring of keyboard, now line, drag and drop, menu, live stream.
-import { calBody, hideToast, root, strings } from "./calendar-api.js";
+import { calBody, hideToast, root, strings } from "./calendar-server.js";
 import { closeCreateForm, openCreateForm } from "./calendar-create.js";
 import { defaultRange, initDrag, moveTo } from "./calendar-drag.js";
 import { connect, subscribe } from "./calendar-live.js";
