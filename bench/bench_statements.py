@@ -72,7 +72,7 @@ def phases(heavy) -> None:
     import weasyprint
     from django.utils import timezone
 
-    from billing import statements
+    from billing import statement_document as statements
 
     today = timezone.now().date()
     spent: dict[str, list[float]] = {"compute": [], "template": [], "layout": [], "pdf": []}
@@ -106,7 +106,7 @@ def profile(heavy) -> None:
 
     from django.utils import timezone
 
-    from billing import statements
+    from billing import statement_document as statements
 
     content = statements.build(heavy, 2026, 9, "EUR")
     profiler = cProfile.Profile()

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from scheduling.models import Booking
 
-from . import ledger, statements
+from . import ledger
+from . import statement_document as statements
 
 
 @dataclass

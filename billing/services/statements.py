@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from professionals.models import Professional
 from scheduling.models import Booking
 
-from .. import payment_methods, statements
+from .. import payment_methods
+from .. import statement_document as statements
 from ..errors import BillingError
 from ..models import Payment, Statement, StatementBatch
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import feed as ical
+from .. import ical
 from ..access import professional_required
 from ..models import CalendarFeed
 from .home import portal_context

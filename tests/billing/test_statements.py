@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from billing import statements
+from billing import statement_document as statements
 from billing.models import Statement
 from billing.services import (
     advance_batch,
