@@ -4,7 +4,7 @@ from django.http import Http404
 
 from accounts import roles
 
-from .models import Statement
+from .models import Statement, StatementBatch
 
 
 def statement_for(user, pk: int) -> Statement:
@@ -20,4 +20,14 @@ def statement_for(user, pk: int) -> Statement:
     try:
         return query.get(pk=pk)
     except Statement.DoesNotExist:
+        raise Http404 from None
+
+
+def batch_for(user, pk: int) -> StatementBatch:
+    """A statement batch, for those who issue statements (a manager); 404 otherwise."""
+    if not roles.may(user, "billing.add_statement"):
+        raise Http404
+    try:
+        return StatementBatch.objects.get(pk=pk)
+    except StatementBatch.DoesNotExist:
         raise Http404 from None

@@ -7,22 +7,22 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import permission_required, staff_required
-from professionals.access import professionals_visible_to
+from professionals.access import professional_for, professionals_visible_to
 from professionals.models import Professional
 from scheduling.local_time import at_location
 from scheduling.models import Location, Source
 
 from . import exports, ledger, money, payment_methods, reports, services
-from .access import statement_for
+from .access import batch_for, statement_for
 from .errors import BillingError
 from .forms import ExportForm, PaymentForm, ReversalForm, parse_month
-from .models import Payment, Statement, StatementBatch
+from .models import Payment, Statement
 from .services.statements import batch_done
 
 
@@ -187,7 +187,8 @@ def payment_reverse(request, pk: int):
 @require_POST
 def statement_issue(request):
     year, month = parse_month(request.POST.get("month"))
-    professional = get_object_or_404(Professional, pk=request.POST.get("professional") or 0)
+    chosen = request.POST.get("professional", "")
+    professional = professional_for(request.user, int(chosen) if chosen.isdigit() else 0)
     try:
         statement = services.issue_statement(
             professional,
@@ -231,7 +232,7 @@ def batch_start(request):
 def batch_detail(request, pk: int):
     """The batch page; each htmx poll (POST) issues a few more statements and returns the
     progress, until all are done. Closing the page pauses; the command can finish it."""
-    batch = get_object_or_404(StatementBatch, pk=pk)
+    batch = batch_for(request.user, pk)
     if request.method == "POST" and batch.finished_at is None:
         done = services.advance_batch(batch, by=request.user, source=Source.BACKOFFICE)
     else:

@@ -28,6 +28,7 @@ from scheduling.models import ACTIVE_STATUSES, Booking
 
 def _facts(booking_id: int) -> dict | None:
     """Who the booking is for, where and when it is, and its status."""
+    # fetch-ok: an event's booking, for streams already authorised
     row = (
         Booking.objects.filter(pk=booking_id)
         .values("professional_id", "room_id", "room__location_id", "starts_at", "ends_at", "status")

@@ -36,6 +36,7 @@ MAX_DAYS = 42
 
 
 def _load(booking_id: int) -> tuple[calendar.BookingCard, str] | None:
+    # fetch-ok: an event's booking, for streams already authorised
     booking = Booking.objects.for_page().filter(pk=booking_id).first()
     if booking is None:
         return None

@@ -16,6 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from billing.pricing import booking_price
 from scheduling import policy, services
+from scheduling.access import location_for
 from scheduling.errors import BookingError, SlotTaken
 from scheduling.local_time import at_location
 from scheduling.models import BookingStatus, Location
@@ -141,7 +142,7 @@ def slot(request):
     """One start time at one location: the rooms free then, their prices and the policy
     that applies; the Book button. A bottom sheet over the list (htmx) or a page."""
     try:
-        location = Location.objects.get(pk=int(request.GET.get("location", "")))
+        location = location_for(request.user, int(request.GET.get("location", "")))
         form = SlotForm(
             {
                 "room": request.GET.get("room") or None,
@@ -152,7 +153,7 @@ def slot(request):
         form.fields["room"].required = False
         if not form.is_valid():
             raise ValueError
-    except (ValueError, Location.DoesNotExist):
+    except (ValueError, Http404):
         messages.error(request, _("That slot is not one we offered; choose one from the list."))
         return redirect("portal:find")
     context = _slot_context(

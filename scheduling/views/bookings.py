@@ -9,18 +9,18 @@ from __future__ import annotations
 from datetime import datetime
 from functools import wraps
 
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import roles
+from professionals.access import professional_for
 from professionals.models import Professional
 
 from .. import calendar, services
-from ..access import booking_for_staff
+from ..access import booking_for_staff, room_for
 from ..errors import BookingError, SlotTaken
-from ..models import Booking, Room, Source
+from ..models import Booking, Source
 from ..services import rebooking
 
 
@@ -85,7 +85,7 @@ def _pk(request, name: str) -> int:
 
 
 def _answer(booking: Booking, message: str, status: int = 200) -> JsonResponse:
-    booking = Booking.objects.for_page().get(pk=booking.pk)
+    booking = Booking.objects.for_page().get(pk=booking.pk)  # fetch-ok: re-read after a write
     card = calendar.card_for(booking)
     return JsonResponse(
         {
@@ -109,10 +109,11 @@ def _ip(request) -> str | None:
 @require_POST
 @staff_endpoint
 def booking_create(request):
-    room = get_object_or_404(Room.objects.select_related("location"), pk=_pk(request, "room"))
-    professional = Professional.objects.filter(pk=_pk(request, "professional")).first()
-    if professional is None:
-        raise BadInput(_("Choose a professional from the list."))
+    room = room_for(request.user, _pk(request, "room"), features=False)
+    try:
+        professional = professional_for(request.user, _pk(request, "professional"))
+    except Http404:
+        raise BadInput(_("Choose a professional from the list.")) from None
     booking = services.book(
         room=room,
         professional=professional,
@@ -132,7 +133,7 @@ def booking_move(request, pk: int):
     booking = booking_for_staff(request.user, pk)
     room = None
     if request.POST.get("room"):
-        room = get_object_or_404(Room, pk=_pk(request, "room"))
+        room = room_for(request.user, _pk(request, "room"), features=False)
     moved = services.move(
         booking,
         room=room,
