@@ -17,6 +17,7 @@ from ninja import Header, Path, Query, Router, Status
 from ninja.errors import AuthorizationError
 
 from accounts import roles
+from accounts.audit import actor_from_request
 from professionals.access import professional_for
 
 from . import access, availability, services
@@ -66,7 +67,7 @@ def manager_only(user, permission: str) -> None:
 
 
 def _audit(request) -> dict:
-    return {"by": request.auth, "source": Source.API, "ip": request.META.get("REMOTE_ADDR") or None}
+    return actor_from_request(request, Source.API, by=request.auth).as_kwargs()
 
 
 # ---------------------------------------------------------------- locations

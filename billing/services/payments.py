@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import user_or_none
 from professionals.models import Professional
 from scheduling.events import send_booking_event_on_commit
 from scheduling.models import Booking, Location
@@ -21,10 +22,6 @@ from ..errors import AlreadyReversed, BillingError
 from ..models import Allocation, Payment, PaymentMethod
 
 EARLIEST_PAYMENT = date(2000, 1, 1)
-
-
-def _user(by):
-    return by if (by is not None and by.is_authenticated) else None
 
 
 def _professional(professional: Professional | int | str) -> Professional:
@@ -169,7 +166,7 @@ def record_payment(
             received_on=received_on,
             note=note,
             source=source,
-            created_by=_user(by),
+            created_by=user_or_none(by),
         )
         Allocation.objects.bulk_create(
             Allocation(payment=payment, booking=booking, amount=part) for booking, part in plan
@@ -219,7 +216,7 @@ def reverse_payment(
                 note=reason,
                 reverses=original,
                 source=source,
-                created_by=_user(by),
+                created_by=user_or_none(by),
             )
             allocations = list(original.allocations.select_related("booking__room"))
             Allocation.objects.bulk_create(

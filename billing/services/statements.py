@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import user_or_none
 from professionals.models import Professional
 from scheduling.models import Booking
 
@@ -22,10 +23,6 @@ from ..errors import BillingError
 from ..models import Payment, Statement, StatementBatch
 
 ATTEMPTS = 5
-
-
-def _user(by):
-    return by if (by is not None and by.is_authenticated) else None
 
 
 def _check_period(year: int, month: int) -> None:
@@ -110,7 +107,7 @@ def issue_statement(
             line_count=len(content.lines),
             pdf=pdf,
             batch=batch,
-            issued_by=_user(by),
+            issued_by=user_or_none(by),
             source=source,
         )
         try:
@@ -206,7 +203,7 @@ def start_batch(year: int, month: int, *, send_email: bool, by, source: str) -> 
             month=month,
             targets=targets,
             send_email=send_email,
-            created_by=_user(by),
+            created_by=user_or_none(by),
             source=source,
         )
 
