@@ -7,8 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.access import permission_required, staff_required
+from accounts.audit import actor_from_request
 
-from ..models import Location
+from .. import services
+from ..models import Location, Source
 
 POLICY_FIELDS = [
     "cancellation_deadline_hours",
@@ -40,7 +42,11 @@ def policy_edit(request, pk: int):
     location = get_object_or_404(Location, pk=pk)
     form = LocationPolicyForm(request.POST or None, instance=location)
     if request.method == "POST" and form.is_valid():
-        Location.objects.filter(pk=pk).update(**{f: form.cleaned_data[f] for f in POLICY_FIELDS})
+        services.save_location(
+            location,
+            {field: form.cleaned_data[field] for field in POLICY_FIELDS},
+            **actor_from_request(request, Source.BACKOFFICE).as_kwargs(),
+        )
         messages.success(request, _("Policy of %(name)s saved.") % {"name": location.name})
         return redirect("scheduling:location-policies")
     return render(
