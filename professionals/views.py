@@ -13,12 +13,14 @@ from django.views.decorators.http import require_POST
 
 from accounts import invitations
 from accounts.access import staff_required
+from accounts.audit import actor_from_request
 from billing import ledger
 from billing.models import Statement
 from scheduling import calendar
 from scheduling.local_time import at_location
-from scheduling.models import Booking, Location
+from scheduling.models import Booking, Location, Source
 
+from . import services
 from .forms import ProfessionalForm
 from .models import Professional
 
@@ -76,8 +78,9 @@ def professional_set_active(request, pk: int):
     Existing bookings stay as they are."""
     active = request.POST.get("active") == "1"
     professional = get_object_or_404(Professional, pk=pk)
-    Professional.objects.filter(pk=pk).update(active=active)
-    type(professional.user).objects.filter(pk=professional.user_id).update(is_active=active)
+    services.set_active(
+        professional, active, **actor_from_request(request, Source.BACKOFFICE).as_kwargs()
+    )
     return redirect("professionals:detail", pk)
 
 
