@@ -126,6 +126,7 @@ def record_payment(
     bookings: list[int] | None = None,
     by,
     source: str,
+    ip: str | None = None,
 ) -> Payment:
     """Record money received from `professional` and allocate it to their oldest unpaid
     charges in that currency (or only to `bookings`, when the receptionist picks them).
@@ -135,7 +136,9 @@ def record_payment(
     one that the locations concerned do not accept (see billing.payment_methods), a date
     after today there, or a picked booking that is not theirs or has nothing left to pay.
 
-    After commit, each booking it pays is announced to the live calendars (action "paid")."""
+    After commit, each booking it pays is announced to the live calendars (action "paid").
+    `ip` (the client's address) is taken like every service's, but no billing row has a
+    field for it yet, so it is not stored."""
     professional = _professional(professional)
     currency = _check_currency(currency)
     try:
@@ -176,7 +179,13 @@ def record_payment(
 
 
 def reverse_payment(
-    payment: Payment | int | str, *, reason: str, by, source: str, on: date | None = None
+    payment: Payment | int | str,
+    *,
+    reason: str,
+    by,
+    source: str,
+    ip: str | None = None,
+    on: date | None = None,
 ) -> Payment:
     """Reverse a mistaken payment: a new row with the opposite amount and opposite
     allocations, dated `on` (by default today at the payment's locations, in their
@@ -185,7 +194,8 @@ def reverse_payment(
     Raises BillingError for an unknown payment, a reversal, a missing reason, and
     AlreadyReversed when it was reversed before (the database refuses a second one even
     when two people click at once). After commit, the bookings it unpays are announced to
-    the live calendars (action "payment-reversed")."""
+    the live calendars (action "payment-reversed"). `ip` (the client's address) is taken
+    like every service's, but no billing row has a field for it yet, so it is not stored."""
     pk = payment.pk if isinstance(payment, Payment) else payment
     reason = (reason or "").strip()
     if not reason:

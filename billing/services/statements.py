@@ -64,6 +64,7 @@ def issue_statement(
     currency: str | None = None,
     by,
     source: str,
+    ip: str | None = None,
     batch: StatementBatch | None = None,
     send_email: bool = False,
 ) -> Statement:
@@ -74,7 +75,9 @@ def issue_statement(
     must not hold the database's write lock); inside it the number and the predecessor
     are checked again, and if someone issued a statement meanwhile it is rendered again
     on top of theirs. With `send_email` the PDF is emailed to the professional after
-    commit. Raises BillingError for a month that is not one."""
+    commit. Raises BillingError for a month that is not one. `ip` (the client's address)
+    is taken like every service's, but no billing row has a field for it yet, so it is
+    not stored."""
     _check_period(year, month)
     currency = currency or _default_currency(professional)
     content = statements.build(professional, year, month, currency)
