@@ -72,36 +72,27 @@ class ProfessionalAdmin(admin.ModelAdmin):
                     messages.SUCCESS,
                 )
 
-    def _set_active(self, request, queryset, active: bool) -> int:
+    def _set_active(self, request, queryset, active: bool, done: str) -> None:
+        """Each professional through the activation service; `done` says how many."""
         actor = actor_from_request(request, Source.ADMIN)
         for professional in queryset:
             services.set_active(professional, active, **actor.as_kwargs())
-        return len(queryset)
+        self.message_user(request, done % {"count": len(queryset)}, messages.SUCCESS)
 
     @admin.action(permissions=["change"], description=_("Deactivate (cannot be booked or sign in)"))
     def deactivate(self, request, queryset):
-        count = self._set_active(request, queryset, False)
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d professional deactivated.",
-                "%(count)d professionals deactivated.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
+        done = ngettext(
+            "%(count)d professional deactivated.",
+            "%(count)d professionals deactivated.",
+            len(queryset),
         )
+        self._set_active(request, queryset, False, done)
 
     @admin.action(permissions=["change"], description=_("Reactivate"))
     def reactivate(self, request, queryset):
-        count = self._set_active(request, queryset, True)
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d professional reactivated.",
-                "%(count)d professionals reactivated.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
+        done = ngettext(
+            "%(count)d professional reactivated.",
+            "%(count)d professionals reactivated.",
+            len(queryset),
         )
+        self._set_active(request, queryset, True, done)
