@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import permission_required, staff_required
+from accounts.audit import actor_from_request
 from professionals.access import professional_for, professionals_visible_to
 from professionals.models import Professional
 from scheduling.local_time import at_location
@@ -133,8 +134,7 @@ def payment_record(request):
                 received_on=form.cleaned_data["received_on"],
                 note=form.cleaned_data["note"],
                 bookings=form.cleaned_data["bookings"],
-                by=request.user,
-                source=Source.BACKOFFICE,
+                **actor_from_request(request, Source.BACKOFFICE).as_kwargs(),
             )
         except BillingError as error:
             field = error.field if error.field in form.fields else None
@@ -170,7 +170,7 @@ def payment_reverse(request, pk: int):
     reason = form.data.get("reason", "")
     try:
         reversal = services.reverse_payment(
-            pk, reason=reason, by=request.user, source=Source.BACKOFFICE
+            pk, reason=reason, **actor_from_request(request, Source.BACKOFFICE).as_kwargs()
         )
     except BillingError as error:
         messages.error(request, error.message)
@@ -195,8 +195,7 @@ def statement_issue(request):
             year,
             month,
             currency=request.POST.get("currency") or None,
-            by=request.user,
-            source=Source.BACKOFFICE,
+            **actor_from_request(request, Source.BACKOFFICE).as_kwargs(),
         )
     except BillingError as error:
         messages.error(request, error.message)

@@ -10,6 +10,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from accounts.audit import actor_from_request
 from scheduling import access
 from scheduling.models import Booking, Source
 
@@ -43,4 +44,4 @@ def own_booking(request, pk: int) -> Booking:
 
 def audit(request) -> dict:
     """Who changes a booking from the portal, and from where."""
-    return {"by": request.user, "source": Source.PORTAL, "ip": request.META.get("REMOTE_ADDR")}
+    return actor_from_request(request, Source.PORTAL).as_kwargs()

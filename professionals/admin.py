@@ -4,10 +4,13 @@ email or phone. Bookings keep a professional from being deleted: deactivate inst
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts import invitations
+from accounts.audit import Source, actor_from_request
 from billing import ledger, marks
 
+from . import services
 from .models import Professional
 
 
@@ -37,7 +40,11 @@ class ProfessionalAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
     readonly_fields = ["created_at"]
-    actions = ["invite"]
+    actions = ["invite", "deactivate", "reactivate"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Activation changes the login account too: the actions below do it, not the form.
+        return [*self.readonly_fields, "active"] if obj else self.readonly_fields
 
     def get_changelist(self, request, **kwargs):
         return BalancesChangeList
@@ -63,3 +70,28 @@ class ProfessionalAdmin(admin.ModelAdmin):
                     _("Invitation sent to %(email)s.") % {"email": professional.email},
                     messages.SUCCESS,
                 )
+
+    def _set_active(self, request, queryset, active: bool, done: str) -> None:
+        """Each professional through the activation service; `done` says how many."""
+        actor = actor_from_request(request, Source.ADMIN)
+        for professional in queryset:
+            services.set_active(professional, active, **actor.as_kwargs())
+        self.message_user(request, done % {"count": len(queryset)}, messages.SUCCESS)
+
+    @admin.action(permissions=["change"], description=_("Deactivate (cannot be booked or sign in)"))
+    def deactivate(self, request, queryset):
+        done = ngettext(
+            "%(count)d professional deactivated.",
+            "%(count)d professionals deactivated.",
+            len(queryset),
+        )
+        self._set_active(request, queryset, False, done)
+
+    @admin.action(permissions=["change"], description=_("Reactivate"))
+    def reactivate(self, request, queryset):
+        done = ngettext(
+            "%(count)d professional reactivated.",
+            "%(count)d professionals reactivated.",
+            len(queryset),
+        )
+        self._set_active(request, queryset, True, done)

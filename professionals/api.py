@@ -4,17 +4,17 @@ them; a professional sees only their own profile. Creating one creates its login
 
 from typing import Annotated
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from accounts import roles
+from accounts.audit import Source, actor_from_request
 from scheduling.api import staff_only
 from scheduling.schemas import MAX_ID, NO_NUL
 
+from . import services
 from .access import professional_for, professionals_visible_to
 from .forms import ProfessionalForm
 from .models import Professional
@@ -61,6 +61,10 @@ class ProfessionalPatch(Schema):
     internal_notes: _text(5000) | None = None
 
 
+def _api_actor(request) -> dict:
+    return actor_from_request(request, Source.API, by=request.auth).as_kwargs()
+
+
 def _out(professional: Professional, *, staff: bool) -> ProfessionalOut:
     out = ProfessionalOut.from_orm(professional)
     if not staff:
@@ -72,13 +76,6 @@ def _saved(form: ProfessionalForm) -> Professional:
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
     return form.save()
-
-
-def _set_active(professional: Professional, active: bool) -> None:
-    """An inactive professional cannot be booked or sign in; their bookings stay."""
-    with transaction.atomic():
-        Professional.objects.filter(pk=professional.pk).update(active=active)
-        get_user_model().objects.filter(pk=professional.user_id).update(is_active=active)
 
 
 @router.get("", response=list[ProfessionalOut])
@@ -129,12 +126,14 @@ def update_professional(request, payload: ProfessionalPatch, professional_id: in
 @router.post("/{professional_id}/deactivate", response=ProfessionalOut)
 def deactivate_professional(request, professional_id: int = ProfessionalId):
     staff_only(request.auth)
-    _set_active(professional_for(request.auth, professional_id), False)
+    professional = professional_for(request.auth, professional_id)
+    services.set_active(professional, False, **_api_actor(request))
     return _out(professional_for(request.auth, professional_id), staff=True)
 
 
 @router.post("/{professional_id}/reactivate", response=ProfessionalOut)
 def reactivate_professional(request, professional_id: int = ProfessionalId):
     staff_only(request.auth)
-    _set_active(professional_for(request.auth, professional_id), True)
+    professional = professional_for(request.auth, professional_id)
+    services.set_active(professional, True, **_api_actor(request))
     return _out(professional_for(request.auth, professional_id), staff=True)

@@ -6,19 +6,22 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import invitations
 from accounts.access import staff_required
+from accounts.audit import actor_from_request
 from billing import ledger
 from billing.models import Statement
 from scheduling import calendar
 from scheduling.local_time import at_location
-from scheduling.models import Booking, Location
+from scheduling.models import Booking, Location, Source
 
+from . import services
+from .access import professional_for
 from .forms import ProfessionalForm
 from .models import Professional
 
@@ -57,7 +60,7 @@ def professional_create(request):
 
 @staff_required
 def professional_edit(request, pk: int):
-    professional = get_object_or_404(Professional, pk=pk)
+    professional = professional_for(request.user, pk)
     form = ProfessionalForm(request.POST or None, instance=professional)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -75,9 +78,10 @@ def professional_set_active(request, pk: int):
     """Deactivate (or reactivate): an inactive professional cannot be booked or log in.
     Existing bookings stay as they are."""
     active = request.POST.get("active") == "1"
-    professional = get_object_or_404(Professional, pk=pk)
-    Professional.objects.filter(pk=pk).update(active=active)
-    type(professional.user).objects.filter(pk=professional.user_id).update(is_active=active)
+    professional = professional_for(request.user, pk)
+    services.set_active(
+        professional, active, **actor_from_request(request, Source.BACKOFFICE).as_kwargs()
+    )
     return redirect("professionals:detail", pk)
 
 
@@ -85,7 +89,7 @@ def professional_set_active(request, pk: int):
 @staff_required
 def professional_invite(request, pk: int):
     """Email the professional a one-time link to set their password (again voids the last)."""
-    professional = get_object_or_404(Professional, pk=pk)
+    professional = professional_for(request.user, pk)
     try:
         invitations.invite(professional, by=request.user, base_url=request.build_absolute_uri("/"))
     except invitations.InvitationRefused as refusal:
@@ -115,7 +119,7 @@ def _zone_of(professional: Professional) -> ZoneInfo:
 
 @staff_required
 def professional_detail(request, pk: int):
-    professional = get_object_or_404(Professional, pk=pk)
+    professional = professional_for(request.user, pk)
     now = timezone.now()
     bookings = Booking.objects.filter(professional=professional)
     # Cards carry each booking's payment state (paid / part paid / unpaid). Both lists are

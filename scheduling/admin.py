@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts import roles
+from accounts.audit import actor_from_request
 from billing import late_fees
 from billing import ledger as billing_ledger
 from billing import marks as billing_marks
@@ -18,7 +19,7 @@ from billing import money as billing_money
 
 from . import history, services
 from .errors import BookingError
-from .forms import BookingAdminForm, client_ip, refusal_messages
+from .forms import BookingAdminForm, refusal_messages
 from .models import (
     Booking,
     BookingChange,
@@ -331,7 +332,7 @@ class BookingAdmin(admin.ModelAdmin):
         done = 0
         for booking in queryset.order_by("starts_at"):
             try:
-                service(booking, by=request.user, source=Source.ADMIN, ip=client_ip(request))
+                service(booking, **actor_from_request(request, Source.ADMIN).as_kwargs())
             except BookingError as error:
                 self.message_user(
                     request,

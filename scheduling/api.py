@@ -8,7 +8,6 @@ import hashlib
 import json
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.utils import timezone
@@ -17,11 +16,12 @@ from ninja import Header, Path, Query, Router, Status
 from ninja.errors import AuthorizationError
 
 from accounts import roles
+from accounts.audit import actor_from_request
 from professionals.access import professional_for
 
 from . import access, availability, services
 from .errors import InvalidBooking
-from .models import BookingChange, Feature, Location, OpeningHours, Room, Source
+from .models import BookingChange, Location, Room, Source
 from .schemas import (
     MAX_ID,
     AvailabilityQuery,
@@ -66,27 +66,10 @@ def manager_only(user, permission: str) -> None:
 
 
 def _audit(request) -> dict:
-    return {"by": request.auth, "source": Source.API, "ip": request.META.get("REMOTE_ADDR") or None}
+    return actor_from_request(request, Source.API, by=request.auth).as_kwargs()
 
 
 # ---------------------------------------------------------------- locations
-
-
-def _save_location(location: Location, values: dict) -> Location:
-    """Validate and save a location and, when given, replace its opening hours."""
-    hours = values.pop("opening_hours", None)
-    with transaction.atomic():
-        for field, value in values.items():
-            setattr(location, field, value)
-        location.full_clean()
-        location.save()
-        if hours is not None:
-            location.opening_hours.all().delete()
-            for row in hours:
-                opening = OpeningHours(location=location, **row)
-                opening.full_clean()
-                opening.save()
-    return location
 
 
 @locations_router.get("", response=list[LocationOut])
@@ -102,7 +85,7 @@ def get_location(request, location_id: int = PlaceId):
 @locations_router.post("", response={201: LocationOut})
 def create_location(request, payload: LocationIn):
     manager_only(request.auth, "scheduling.add_location")
-    location = _save_location(Location(), payload.dict())
+    location = services.save_location(Location(), payload.dict(), **_audit(request))
     return Status(201, access.location_for(request.auth, location.pk))
 
 
@@ -110,28 +93,11 @@ def create_location(request, payload: LocationIn):
 def update_location(request, payload: LocationPatch, location_id: int = PlaceId):
     manager_only(request.auth, "scheduling.change_location")
     location = access.location_for(request.auth, location_id)
-    _save_location(location, payload.dict(exclude_unset=True))
+    services.save_location(location, payload.dict(exclude_unset=True), **_audit(request))
     return access.location_for(request.auth, location_id)
 
 
 # ---------------------------------------------------------------- rooms
-
-
-def _save_room(room: Room, values: dict) -> Room:
-    """Validate and save a room; features are named, and made when new."""
-    names = values.pop("features", None)
-    with transaction.atomic():
-        for field, value in values.items():
-            setattr(room, field, value)
-        room.full_clean()
-        room.save()
-        if names is not None:
-            features = []
-            for name in dict.fromkeys(n.strip() for n in names):
-                feature = Feature.objects.filter(name__iexact=name).first()
-                features.append(feature or Feature.objects.create(name=name))
-            room.features.set(features)
-    return room
 
 
 @rooms_router.get("", response=list[RoomOut])
@@ -152,14 +118,15 @@ def create_room(request, payload: RoomIn):
     manager_only(request.auth, "scheduling.add_room")
     values = payload.dict()
     values["location"] = access.location_for(request.auth, values.pop("location_id"))
-    room = _save_room(Room(), values)
+    room = services.save_room(Room(), values, **_audit(request))
     return Status(201, access.room_for(request.auth, room.pk))
 
 
 @rooms_router.patch("/{room_id}", response=RoomOut)
 def update_room(request, payload: RoomPatch, room_id: int = PlaceId):
     manager_only(request.auth, "scheduling.change_room")
-    _save_room(access.room_for(request.auth, room_id), payload.dict(exclude_unset=True))
+    room = access.room_for(request.auth, room_id)
+    services.save_room(room, payload.dict(exclude_unset=True), **_audit(request))
     return access.room_for(request.auth, room_id)
 
 

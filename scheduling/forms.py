@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.audit import actor_from_request
+
 from . import services
 from .errors import BookingError, InvalidBooking, SlotTaken
 from .models import Booking, BookingStatus, Source
@@ -28,10 +30,6 @@ STATUS_SERVICES = {
     BookingStatus.EXECUTED: services.mark_executed,
     BookingStatus.NO_SHOW: services.mark_no_show,
 }
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def refusal_messages(error: BookingError) -> list[str]:
@@ -129,7 +127,7 @@ class BookingAdminForm(forms.ModelForm):
         return cleaned
 
     def _who(self) -> dict:
-        return {"by": self.request.user, "source": Source.ADMIN, "ip": client_ip(self.request)}
+        return actor_from_request(self.request, Source.ADMIN).as_kwargs()
 
     def _create(self, cleaned, room, starts_at, ends_at) -> Booking:
         booking = services.book(

@@ -11,20 +11,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import Source  # noqa: F401 - the door of every change, re-exported
+
 from . import timeslots
 
 
 def validate_zone(value: str) -> None:
     if not timeslots.is_known_zone(value):
         raise ValidationError(_("“%(value)s” is not an IANA time zone."), params={"value": value})
-
-
-class Source(models.TextChoices):
-    BACKOFFICE = "backoffice", _("Backoffice")
-    PORTAL = "portal", _("Portal")
-    API = "api", _("API")
-    ADMIN = "admin", _("Admin")
-    SYSTEM = "system", _("System")
 
 
 class ApprovalMode(models.TextChoices):

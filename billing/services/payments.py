@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import user_or_none
 from professionals.models import Professional
 from scheduling.events import send_booking_event_on_commit
 from scheduling.models import Location
@@ -21,10 +22,6 @@ from ..errors import AlreadyReversed, BillingError
 from ..models import Allocation, Payment, PaymentMethod
 
 EARLIEST_PAYMENT = date(2000, 1, 1)
-
-
-def _user(by):
-    return by if (by is not None and by.is_authenticated) else None
 
 
 def _professional(professional: Professional | int | str) -> Professional:
@@ -129,6 +126,7 @@ def record_payment(
     bookings: list[int] | None = None,
     by,
     source: str,
+    ip: str | None = None,
 ) -> Payment:
     """Record money received from `professional` and allocate it to their oldest unpaid
     charges in that currency (or only to `bookings`, when the receptionist picks them).
@@ -138,7 +136,9 @@ def record_payment(
     one that the locations concerned do not accept (see billing.payment_methods), a date
     after today there, or a picked booking that is not theirs or has nothing left to pay.
 
-    After commit, each booking it pays is announced to the live calendars (action "paid")."""
+    After commit, each booking it pays is announced to the live calendars (action "paid").
+    `ip` (the client's address) is taken like every service's, but no billing row has a
+    field for it yet, so it is not stored."""
     professional = _professional(professional)
     currency = _check_currency(currency)
     try:
@@ -169,7 +169,7 @@ def record_payment(
             received_on=received_on,
             note=note,
             source=source,
-            created_by=_user(by),
+            created_by=user_or_none(by),
         )
         Allocation.objects.bulk_create(
             Allocation(payment=payment, booking=booking, amount=part) for booking, part in plan
@@ -179,7 +179,13 @@ def record_payment(
 
 
 def reverse_payment(
-    payment: Payment | int | str, *, reason: str, by, source: str, on: date | None = None
+    payment: Payment | int | str,
+    *,
+    reason: str,
+    by,
+    source: str,
+    ip: str | None = None,
+    on: date | None = None,
 ) -> Payment:
     """Reverse a mistaken payment: a new row with the opposite amount and opposite
     allocations, dated `on` (by default today at the payment's locations, in their
@@ -188,7 +194,8 @@ def reverse_payment(
     Raises BillingError for an unknown payment, a reversal, a missing reason, and
     AlreadyReversed when it was reversed before (the database refuses a second one even
     when two people click at once). After commit, the bookings it unpays are announced to
-    the live calendars (action "payment-reversed")."""
+    the live calendars (action "payment-reversed"). `ip` (the client's address) is taken
+    like every service's, but no billing row has a field for it yet, so it is not stored."""
     pk = payment.pk if isinstance(payment, Payment) else payment
     reason = (reason or "").strip()
     if not reason:
@@ -219,7 +226,7 @@ def reverse_payment(
                 note=reason,
                 reverses=original,
                 source=source,
-                created_by=_user(by),
+                created_by=user_or_none(by),
             )
             allocations = list(original.allocations.select_related("booking__room"))
             Allocation.objects.bulk_create(

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import user_or_none
 from professionals.models import Professional
 from scheduling.models import Booking
 
@@ -23,10 +24,6 @@ from ..errors import BillingError
 from ..models import Payment, Statement, StatementBatch
 
 ATTEMPTS = 5
-
-
-def _user(by):
-    return by if (by is not None and by.is_authenticated) else None
 
 
 def _check_period(year: int, month: int) -> None:
@@ -68,6 +65,7 @@ def issue_statement(
     currency: str | None = None,
     by,
     source: str,
+    ip: str | None = None,
     batch: StatementBatch | None = None,
     send_email: bool = False,
 ) -> Statement:
@@ -78,7 +76,9 @@ def issue_statement(
     must not hold the database's write lock); inside it the number and the predecessor
     are checked again, and if someone issued a statement meanwhile it is rendered again
     on top of theirs. With `send_email` the PDF is emailed to the professional after
-    commit. Raises BillingError for a month that is not one."""
+    commit. Raises BillingError for a month that is not one. `ip` (the client's address)
+    is taken like every service's, but no billing row has a field for it yet, so it is
+    not stored."""
     _check_period(year, month)
     currency = currency or _default_currency(professional)
     content = statements.build(professional, year, month, currency)
@@ -111,7 +111,7 @@ def issue_statement(
             line_count=len(content.lines),
             pdf=pdf,
             batch=batch,
-            issued_by=_user(by),
+            issued_by=user_or_none(by),
             source=source,
         )
         try:
@@ -207,7 +207,7 @@ def start_batch(year: int, month: int, *, send_email: bool, by, source: str) -> 
             month=month,
             targets=targets,
             send_email=send_email,
-            created_by=_user(by),
+            created_by=user_or_none(by),
             source=source,
         )
 

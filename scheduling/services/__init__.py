@@ -1,4 +1,5 @@
-"""The booking service: the only code that writes bookings and their slot claims."""
+"""The scheduling services: the only code that writes bookings and their slot claims
+(bookings, rebooking), and locations and rooms (places)."""
 
 from .bookings import (  # noqa: F401
     approve,
@@ -12,4 +13,5 @@ from .bookings import (  # noqa: F401
     restore,
     update_notes,
 )
+from .places import save_location, save_room  # noqa: F401, E402
 from .rebooking import rebook  # noqa: F401, E402

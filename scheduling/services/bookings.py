@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import user_or_none
 from billing import charge_rules
 from billing.models import ChargeKind
 from billing.pricing import booking_price
@@ -319,16 +320,12 @@ def _plain(value):
 def _record(booking: Booking, action: str, diff: dict, *, by, source: str, ip: str | None) -> None:
     BookingChange.objects.create(
         booking=booking,
-        by=by if (by and by.is_authenticated) else None,
+        by=user_or_none(by),
         source=source,
         ip=ip,
         action=action,
         diff={field: [_plain(old), _plain(new)] for field, (old, new) in diff.items()},
     )
-
-
-def _user(by):
-    return by if (by is not None and by.is_authenticated) else None
 
 
 def _locked(booking: Booking | int) -> Booking:
@@ -401,8 +398,8 @@ def book(
         currency=room.location.currency,
         notes=notes,
         source=source,
-        created_by=_user(by),
-        updated_by=_user(by),
+        created_by=user_or_none(by),
+        updated_by=user_or_none(by),
     )
     try:
         with transaction.atomic(durable=True):
@@ -534,7 +531,7 @@ def move(
                 "room": target_room,
                 "starts_at": new_start,
                 "ends_at": new_end,
-                "updated_by": _user(by),
+                "updated_by": user_or_none(by),
             }
             if target_room.pk != old["room"] or (new_end - new_start) != (
                 old["ends_at"] - old["starts_at"]
@@ -647,7 +644,7 @@ def cancel(
             cancelled_late=late,
             late_fee_waived=waived,
             late_fee_waiver_reason=waiver_reason if waived else "",
-            updated_by=_user(by),
+            updated_by=user_or_none(by),
         )
         diff = {
             "status": (previous, BookingStatus.CANCELLED),
@@ -703,7 +700,12 @@ def approve(booking: Booking | int, *, by, source: str, ip: str | None = None) -
                 _("Only a requested booking can be approved; this one is %(status)s.")
                 % {"status": current.get_status_display().lower()}
             )
-        _set(current, BookingStatus.REQUESTED, status=BookingStatus.BOOKED, updated_by=_user(by))
+        _set(
+            current,
+            BookingStatus.REQUESTED,
+            status=BookingStatus.BOOKED,
+            updated_by=user_or_none(by),
+        )
         _record(
             current,
             "approved",
@@ -738,7 +740,7 @@ def decline(
             status=BookingStatus.CANCELLED,
             cancelled_at=timezone.now(),
             cancellation_reason=reason,
-            updated_by=_user(by),
+            updated_by=user_or_none(by),
         )
         _record(
             current,
@@ -776,7 +778,7 @@ def _mark(booking, new_status: str, action: str, *, by, source: str, ip: str | N
                     ),
                 }
             )
-        _set(current, BookingStatus.BOOKED, status=new_status, updated_by=_user(by))
+        _set(current, BookingStatus.BOOKED, status=new_status, updated_by=user_or_none(by))
         diff = {"status": (BookingStatus.BOOKED, new_status)}
         if new_status == BookingStatus.NO_SHOW:
             # The charge keeps the percentage in force now, as a booking keeps its price.
@@ -827,10 +829,10 @@ def restore(booking: Booking | int, *, by, source: str, ip: str | None = None) -
                     cancelled_late=False,
                     late_fee_waived=False,
                     late_fee_waiver_reason="",
-                    updated_by=_user(by),
+                    updated_by=user_or_none(by),
                 )
             else:
-                _set(current, previous, status=BookingStatus.BOOKED, updated_by=_user(by))
+                _set(current, previous, status=BookingStatus.BOOKED, updated_by=user_or_none(by))
             _record(
                 current,
                 "restored",
@@ -865,7 +867,7 @@ def update_notes(
         if current.notes == notes:
             return current
         old = current.notes
-        _set(current, current.status, notes=notes, updated_by=_user(by))
+        _set(current, current.status, notes=notes, updated_by=user_or_none(by))
         _record(current, "edited", {"notes": (old, notes)}, by=by, source=source, ip=ip)
         events.send_booking_event_on_commit(current, "edited")
     return current
@@ -887,7 +889,7 @@ class _KeyTaken(Exception):
 
 def _replay(by, key: str, fingerprint: str) -> Booking | None:
     row = (
-        IdempotencyKey.objects.filter(user=_user(by), key=key, booking__isnull=False)
+        IdempotencyKey.objects.filter(user=user_or_none(by), key=key, booking__isnull=False)
         .select_related("booking__room__location", "booking__professional")
         .first()
     )
@@ -902,7 +904,7 @@ def _replay(by, key: str, fingerprint: str) -> Booking | None:
 
 
 def _hold_key(by, key: str, fingerprint: str) -> IdempotencyKey:
-    if _user(by) is None:
+    if user_or_none(by) is None:
         raise InvalidBooking(
             _("An Idempotency-Key needs a signed-in user."), field="idempotency_key"
         )

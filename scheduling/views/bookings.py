@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import roles
+from accounts.audit import actor_from_request, client_ip
 from professionals.access import professional_for
 from professionals.models import Professional
 
@@ -102,10 +103,6 @@ def _answer(booking: Booking, message: str, status: int = 200) -> JsonResponse:
     )
 
 
-def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
-
 @require_POST
 @staff_endpoint
 def booking_create(request):
@@ -122,7 +119,7 @@ def booking_create(request):
         notes=request.POST.get("notes", ""),
         by=request.user,
         source=Source.BACKOFFICE,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return _answer(booking, _("Booked."), status=201)
 
@@ -141,7 +138,7 @@ def booking_move(request, pk: int):
         ends_at=_moment(request, "ends_at", required=False),
         by=request.user,
         source=Source.BACKOFFICE,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return _answer(moved, _("Moved."))
 
@@ -153,7 +150,7 @@ def booking_action(request, pk: int, action: str):
     (same slot next week). Cancelling has its own view (views.cancellations): it asks
     first."""
     booking = booking_for_staff(request.user, pk)
-    common = {"by": request.user, "source": Source.BACKOFFICE, "ip": _ip(request)}
+    common = actor_from_request(request, Source.BACKOFFICE).as_kwargs()
     if action == "executed":
         return _answer(services.mark_executed(booking, **common), _("Marked executed."))
     if action == "no-show":

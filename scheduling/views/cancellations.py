@@ -13,12 +13,13 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.audit import client_ip
 from billing import late_fees
 
 from .. import calendar, services
 from ..access import booking_for_staff
 from ..models import Booking, Source
-from .bookings import BadInput, _answer, _ip, staff_endpoint
+from .bookings import BadInput, _answer, staff_endpoint
 
 CHOICES = ("charge", "waive")
 
@@ -58,6 +59,6 @@ def booking_cancel(request, pk: int):
         waiver_reason=request.POST.get("waiver_reason", ""),
         by=request.user,
         source=Source.BACKOFFICE,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return _answer(cancelled, late_fees.outcome(cancelled))

@@ -3,12 +3,15 @@ waive a late-cancellation fee): every staff member reads it, only a manager chan
 
 from django import forms
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.access import permission_required, staff_required
+from accounts.audit import actor_from_request
 
-from ..models import Location
+from .. import services
+from ..access import location_for
+from ..models import Location, Source
 
 POLICY_FIELDS = [
     "cancellation_deadline_hours",
@@ -37,10 +40,14 @@ def policy_list(request):
 
 @permission_required("scheduling.change_location")
 def policy_edit(request, pk: int):
-    location = get_object_or_404(Location, pk=pk)
+    location = location_for(request.user, pk)
     form = LocationPolicyForm(request.POST or None, instance=location)
     if request.method == "POST" and form.is_valid():
-        Location.objects.filter(pk=pk).update(**{f: form.cleaned_data[f] for f in POLICY_FIELDS})
+        services.save_location(
+            location,
+            {field: form.cleaned_data[field] for field in POLICY_FIELDS},
+            **actor_from_request(request, Source.BACKOFFICE).as_kwargs(),
+        )
         messages.success(request, _("Policy of %(name)s saved.") % {"name": location.name})
         return redirect("scheduling:location-policies")
     return render(

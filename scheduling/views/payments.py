@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.audit import actor_from_request
 from billing import ledger, money, payment_methods
 from billing.errors import BillingError
 from billing.services import record_payment
@@ -132,8 +133,7 @@ def booking_payment(request, pk: int):
             received_on=_received_on(request, booking),
             note=request.POST.get("note", ""),
             bookings=[booking.pk],
-            by=request.user,
-            source=Source.BACKOFFICE,
+            **actor_from_request(request, Source.BACKOFFICE).as_kwargs(),
         )
     except (BillingError, Refused) as error:
         status = getattr(error, "status", 422)

@@ -1,8 +1,10 @@
 """Locations, rooms, professionals, busy blocks and free time over the API."""
 
+import json
 from datetime import UTC
 
 import pytest
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -36,6 +38,30 @@ def test_a_manager_creates_and_updates_a_location_with_its_opening_hours(as_mana
 
     assert updated.json()["address"] == "Rua Nova 1"
     assert len(updated.json()["opening_hours"]) == 1, "hours are kept unless given"
+
+
+def test_location_and_room_changes_are_recorded_with_who_how_and_from_where(
+    as_manager, manager, location
+):
+    as_manager.patch(f"/locations/{location.pk}", {"address": "Rua Nova 1", "name": location.name})
+    refused = as_manager.patch(f"/locations/{location.pk}", {"min_booking_minutes": 7})
+    created = as_manager.post(
+        "/rooms", {"location_id": location.pk, "name": "Sala 9", "hourly_price": "10.00"}
+    )
+
+    assert refused.status_code == 422
+    entries = list(LogEntry.objects.order_by("pk"))
+    assert [(e.user, e.object_id, e.action_flag) for e in entries] == [
+        (manager, str(location.pk), CHANGE),
+        (manager, str(created.json()["id"]), ADDITION),
+    ], "a refused change is not recorded"
+    assert entries[0].get_change_message() == "Changed Address."
+    assert {
+        k: v for k, v in json.loads(entries[0].change_message)[0].items() if k != "changed"
+    } == {
+        "source": "api",
+        "ip": "127.0.0.1",
+    }
 
 
 def test_everyone_signed_in_lists_locations_and_rooms_in_constant_queries(as_a, room):

@@ -1,9 +1,11 @@
 """Staff pages for professionals: list and search, create (with its login), edit,
 deactivate, and the detail page with upcoming and past bookings."""
 
+import json
 from datetime import timedelta
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
@@ -78,6 +80,34 @@ def test_deactivating_stops_bookings_and_login_and_can_be_undone(desk, pro_a):
     desk.post(reverse("professionals:set-active", args=[pro_a.pk]), {"active": "1"})
     pro_a.refresh_from_db()
     assert pro_a.active
+
+
+def test_deactivating_is_recorded_once_with_who_and_from_where(desk, staff, pro_a):
+    url = reverse("professionals:set-active", args=[pro_a.pk])
+    desk.post(url, {"active": "0"})
+    desk.post(url, {"active": "0"})
+
+    (entry,) = LogEntry.objects.all()
+    assert (entry.user, entry.object_id, entry.get_change_message()) == (
+        staff,
+        str(pro_a.pk),
+        "Changed Active.",
+    )
+    assert json.loads(entry.change_message)[0]["source"] == "backoffice"
+
+
+def test_the_admin_deactivates_and_reactivates_with_the_login_account(client, manager, pro_a):
+    client.force_login(manager)
+    url = reverse("admin:professionals_professional_changelist")
+    client.post(url, {"action": "deactivate", "_selected_action": [pro_a.pk]})
+    pro_a.refresh_from_db()
+    pro_a.user.refresh_from_db()
+    assert (pro_a.active, pro_a.user.is_active) == (False, False)
+
+    client.post(url, {"action": "reactivate", "_selected_action": [pro_a.pk]})
+    pro_a.refresh_from_db()
+    pro_a.user.refresh_from_db()
+    assert (pro_a.active, pro_a.user.is_active) == (True, True)
 
 
 def test_the_detail_page_lists_upcoming_and_past_bookings_in_local_time(
