@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import ApiToken, Invitation
+from .read_only_admin import ReadOnly
 
 
 @admin.register(ApiToken)
@@ -60,7 +61,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnly, admin.ModelAdmin):
     """Who was invited when and whether they set their password. Sent from the
     professional (page or admin action), never written by hand."""
 
@@ -68,12 +69,3 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = [("accepted_at", admin.EmptyFieldListFilter), "sent_at"]
     search_fields = ["email", "user__username", "user__email"]
     list_select_related = ["user", "sent_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

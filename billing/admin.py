@@ -5,6 +5,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.read_only_admin import ReadOnly
+
 from . import payment_methods
 from .models import (
     Allocation,
@@ -61,34 +63,14 @@ class PriceAgreementAdmin(admin.ModelAdmin):
     search_fields = ["professional__name"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class AllocationInline(admin.TabularInline):
+class AllocationInline(ReadOnly, admin.TabularInline):
     model = Allocation
     fk_name = "payment"
     extra = 0
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
+class PaymentAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["pk", "received_on", "professional", "amount", "currency", "method", "reverses"]
     list_filter = ["method", "currency"]
     search_fields = ["professional__name", "note"]
@@ -96,7 +78,7 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(ReadOnlyAdmin):
+class StatementAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["number", "professional", "year", "month", "version", "closing_balance"]
     list_filter = ["year", "month"]
     search_fields = ["number", "professional__name"]

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from accounts import roles
 from accounts.audit import actor_from_request
+from accounts.read_only_admin import ReadOnly
 from billing import late_fees
 from billing import ledger as billing_ledger
 from billing import marks as billing_marks
@@ -156,7 +157,7 @@ class UpcomingFilter(admin.SimpleListFilter):
         return queryset
 
 
-class BookingChangeInline(admin.TabularInline):
+class BookingChangeInline(ReadOnly, admin.TabularInline):
     """The booking's history in words, each time in the zone of the booking's location."""
 
     model = BookingChange
@@ -184,12 +185,6 @@ class BookingChangeInline(admin.TabularInline):
     @admin.display(description=_("by"))
     def by_whom(self, change):
         return history.who(change)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Booking)
@@ -419,7 +414,7 @@ class BookingAdmin(admin.ModelAdmin):
         )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
     """History and guard rows: written by the booking service only, and internal (the raw
     history, slot claims, idempotency keys), so only a superuser sees them; reception and
     managers read a booking's history in words on its page."""
@@ -429,15 +424,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(BookingChange)
