@@ -5,7 +5,6 @@ them; a professional sees only their own profile. Creating one creates its login
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
@@ -85,14 +84,7 @@ def list_professionals(
     active: bool | None = None,
 ):
     """Staff: everyone (search by name, email, profession, phone). A professional: themselves."""
-    found = professionals_visible_to(request.auth)
-    if q:
-        found = found.filter(
-            Q(name__icontains=q)
-            | Q(email__icontains=q)
-            | Q(profession__icontains=q)
-            | Q(phone__icontains=q)
-        )
+    found = professionals_visible_to(request.auth).matching(q)
     if active is not None:
         found = found.filter(active=active)
     staff = roles.is_staff(request.auth)

@@ -9,6 +9,19 @@ class ProfessionalQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
 
+    def matching(self, text: str):
+        """Those whose name, email, profession or phone contains `text` (any case); all
+        when `text` is blank. One search for the staff list, the booking form, the API."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(
+            models.Q(name__icontains=text)
+            | models.Q(email__icontains=text)
+            | models.Q(profession__icontains=text)
+            | models.Q(phone__icontains=text)
+        )
+
 
 class Professional(models.Model):
     user = models.OneToOneField(

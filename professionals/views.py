@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,14 +28,7 @@ from .models import Professional
 @staff_required
 def professional_list(request):
     query = request.GET.get("q", "").strip()
-    found = Professional.objects.order_by("-active", "name")
-    if query:
-        found = found.filter(
-            Q(name__icontains=query)
-            | Q(email__icontains=query)
-            | Q(profession__icontains=query)
-            | Q(phone__icontains=query)
-        )
+    found = Professional.objects.matching(query).order_by("-active", "name")
     page = Paginator(found, 50).get_page(request.GET.get("page"))
     balances = ledger.balances_by_professional(p.pk for p in page)
     for professional in page:

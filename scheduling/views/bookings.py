@@ -189,12 +189,9 @@ def booking_fragment(request, pk: int):
 @require_GET
 @staff_endpoint
 def professional_search(request):
-    """Type-ahead for the inline booking form: active professionals by name or email."""
-    query = request.GET.get("q", "").strip()
-    found = Professional.objects.active()
-    if query:
-        found = found.filter(name__icontains=query) | found.filter(email__icontains=query)
-    rows = found.order_by("name")[:10]
+    """Type-ahead for the inline booking form: active professionals by name, email,
+    profession or phone."""
+    rows = Professional.objects.active().matching(request.GET.get("q", "")).order_by("name")[:10]
     return JsonResponse(
         {"results": [{"id": p.pk, "name": p.name, "profession": p.profession} for p in rows]}
     )
