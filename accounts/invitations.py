@@ -19,6 +19,7 @@ from django.utils.http import base36_to_int, int_to_base36
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from . import locks
 from .models import Invitation
 
 
@@ -51,6 +52,12 @@ def state_of(user) -> str:
     return "invited" if latest else "none"
 
 
+def _busy() -> InvitationRefused:
+    return InvitationRefused(
+        _("This account is being changed by someone else right now; try again in a moment.")
+    )
+
+
 def invite(professional, *, by, base_url: str) -> Invitation:
     """Email `professional` a link to set their password; `base_url` is the site's address
     (scheme and host) the link starts with. Refused (InvitationRefused, nothing sent or
@@ -58,7 +65,8 @@ def invite(professional, *, by, base_url: str) -> Invitation:
     "forgot password". The email leaves only if the transaction commits."""
     User = get_user_model()
     with transaction.atomic(durable=True):
-        user = User.objects.select_for_update().get(pk=professional.user_id)
+        with locks.waiting(_busy):
+            user = locks.for_update(User.objects.all()).get(pk=professional.user_id)
         if not (professional.active and user.is_active):
             raise InvitationRefused(
                 _("%(name)s is inactive; reactivate them before inviting.")
@@ -111,7 +119,8 @@ def accept(user, token: str, set_password_form) -> None:
     submissions of one link set the password once; the second raises InvitationRefused."""
     User = get_user_model()
     with transaction.atomic(durable=True):
-        locked = User.objects.select_for_update().get(pk=user.pk)
+        with locks.waiting(_busy):
+            locked = locks.for_update(User.objects.all()).get(pk=user.pk)
         if locked.has_usable_password() or not invitation_tokens.check_token(locked, token):
             raise InvitationRefused(LINK_SPENT)
         set_password_form.save()

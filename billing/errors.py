@@ -11,5 +11,12 @@ class BillingError(Exception):
         self.field = field
 
 
+class Busy(BillingError):
+    """Another payment for the same professional (or the same reversal) has held its row
+    longer than the lock timeout; nothing was recorded and trying again is safe."""
+
+    status = 409
+
+
 class AlreadyReversed(BillingError):
     status = 409

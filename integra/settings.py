@@ -163,6 +163,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # location's zone. Tests run with a zone no location uses (Asia/Kathmandu, +05:45), so a
 # time formatted in the server's zone is visibly wrong there.
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+
+# How long a service waits for a row another transaction holds before it tells the user to
+# try again (PostgreSQL; accounts.locks, docs/locking.md). Writes hold locks for
+# milliseconds, so seconds mean something is stuck.
+LOCK_TIMEOUT_MS = int(os.environ.get("LOCK_TIMEOUT_MS", "5000"))
 USE_I18N = True
 USE_TZ = True
 

@@ -43,6 +43,14 @@ class IllegalTransition(BookingError):
     code = "illegal_transition"
 
 
+class Busy(BookingError):
+    """Another change to the same booking, room or professional has held it longer than
+    the lock timeout; nothing was changed and trying again is safe."""
+
+    status = 409
+    code = "busy"
+
+
 class WaiverRefused(BookingError):
     """The user may not waive this late-cancellation fee (reception where the location's
     policy does not allow it, or a professional). Nothing was cancelled."""

@@ -12,13 +12,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import locks
 from accounts.audit import user_or_none
 from professionals.models import Professional
 from scheduling.events import send_booking_event_on_commit
 from scheduling.models import Location
 
 from .. import ledger, money, payment_methods
-from ..errors import AlreadyReversed, BillingError
+from ..errors import AlreadyReversed, BillingError, Busy
 from ..models import Allocation, Payment, PaymentMethod
 
 EARLIEST_PAYMENT = date(2000, 1, 1)
@@ -69,7 +70,17 @@ def _check_date(received_on, locations: list[Location]) -> date:
 def _lock(professional: Professional) -> None:
     """Serialise allocations per professional: two payments recorded at once must not
     both settle the same oldest charge."""
-    Professional.objects.select_for_update().filter(pk=professional.pk).first()
+    with locks.waiting(_busy):
+        locks.for_update(Professional.objects.filter(pk=professional.pk)).first()
+
+
+def _busy() -> Busy:
+    return Busy(
+        _(
+            "Someone else is recording or reversing this professional's payments right now; "
+            "nothing was recorded. Try again in a moment."
+        )
+    )
 
 
 def _plan(professional, currency: str, amount: Decimal, picked: list[int] | None):
@@ -205,7 +216,8 @@ def reverse_payment(
     try:
         with transaction.atomic(durable=True):
             try:
-                original = Payment.objects.select_for_update().get(pk=int(pk))
+                with locks.waiting(_busy):
+                    original = locks.for_update(Payment.objects.all()).get(pk=int(pk))
             except (Payment.DoesNotExist, TypeError, ValueError):
                 raise BillingError(_("There is no such payment."), field="payment") from None
             if original.is_reversal:

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import locks
 from accounts.audit import user_or_none
 from billing import charge_rules
 from billing.models import ChargeKind
@@ -28,6 +29,7 @@ from professionals.models import Professional
 
 from .. import availability, events, policy, timeslots
 from ..errors import (
+    Busy,
     Conflict,
     IdempotencyKeyReused,
     IllegalTransition,
@@ -182,12 +184,21 @@ def _queue_for(room: Room, professional: Professional) -> None:
 
 def _locked_active(model, pk: int) -> bool:
     """Lock the row (no key) and read whether it is active, in one statement."""
-    return (
-        model.objects.select_for_update(no_key=True)
-        .filter(pk=pk)
-        .order_by()
-        .values_list("active", flat=True)
-        .get()
+    with locks.waiting(_busy):
+        return (
+            locks.for_update(model.objects.filter(pk=pk))
+            .order_by()
+            .values_list("active", flat=True)
+            .get()
+        )
+
+
+def _busy() -> Busy:
+    return Busy(
+        _(
+            "Someone else is changing this booking, room or professional right now; nothing "
+            "was changed. Try again in a moment."
+        )
     )
 
 
@@ -333,11 +344,10 @@ def _locked(booking: Booking | int) -> Booking:
     result, not the stale copy it was handed."""
     pk = booking.pk if isinstance(booking, Booking) else booking
     try:
-        return (
-            Booking.objects.select_for_update(of=("self",))
-            .select_related("room__location", "professional")
-            .get(pk=pk)
-        )
+        with locks.waiting(_busy):
+            return locks.for_update(
+                Booking.objects.select_related("room__location", "professional"), of=("self",)
+            ).get(pk=pk)
     except Booking.DoesNotExist:
         raise InvalidBooking(_("That booking does not exist."), code="not_found") from None
 
