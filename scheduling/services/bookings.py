@@ -13,8 +13,7 @@ Changes made by a professional also follow the location's policy (scheduling.pol
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from decimal import Decimal
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -27,316 +26,21 @@ from billing.models import ChargeKind
 from billing.pricing import booking_price
 from professionals.models import Professional
 
-from .. import availability, events, policy, timeslots
+from .. import events, policy
 from ..errors import (
-    Busy,
-    Conflict,
-    IdempotencyKeyReused,
     IllegalTransition,
     InvalidBooking,
-    OutsideOpeningHours,
-    SlotTaken,
     WaiverRefused,
 )
 from ..models import (
     Booking,
-    BookingChange,
     BookingStatus,
     IdempotencyKey,
     Room,
-    SlotClaim,
 )
+from . import changes, claims, idempotency, time_rules
 
-# ---------------------------------------------------------------- rules
-
-
-def _as_utc(value: datetime, name: str) -> datetime:
-    if not isinstance(value, datetime):
-        raise InvalidBooking(_("%(name)s must be a date and time.") % {"name": name}, field=name)
-    if timezone.is_naive(value):
-        raise InvalidBooking(
-            _("%(name)s must include a time zone offset.") % {"name": name}, field=name
-        )
-    return value.astimezone(UTC)
-
-
-def _check_times(
-    room: Room, starts_at: datetime, ends_at: datetime, *, allow_past: bool, now: datetime
-) -> tuple[datetime, datetime]:
-    """Every rule about when a booking may be, in the order a person would fix them."""
-    starts_at = _as_utc(starts_at, "starts_at")
-    ends_at = _as_utc(ends_at, "ends_at")
-    location = room.location
-    tz = location.zone
-    local_start, local_end = starts_at.astimezone(tz), ends_at.astimezone(tz)
-    for name, local in (("starts_at", local_start), ("ends_at", local_end)):
-        if not timeslots.is_aligned(local):
-            raise InvalidBooking(
-                _(
-                    "Bookings start and end on the quarter hour (:00, :15, :30, :45); "
-                    "%(time)s is not."
-                )
-                % {"time": local.strftime("%H:%M")},
-                code="misaligned",
-                field=name,
-            )
-    if ends_at <= starts_at:
-        raise InvalidBooking(
-            _("The end must be after the start."), code="ends_before_start", field="ends_at"
-        )
-    minutes = int((ends_at - starts_at).total_seconds() // 60)
-    if minutes < location.min_booking_minutes:
-        raise InvalidBooking(
-            _("A booking at %(location)s lasts at least %(minutes)d minutes.")
-            % {"location": location.name, "minutes": location.min_booking_minutes},
-            code="too_short",
-            field="ends_at",
-        )
-    if minutes > location.max_booking_minutes:
-        raise InvalidBooking(
-            _("A booking at %(location)s lasts at most %(minutes)d minutes.")
-            % {"location": location.name, "minutes": location.max_booking_minutes},
-            code="too_long",
-            field="ends_at",
-        )
-    if not allow_past and starts_at < now:
-        raise InvalidBooking(
-            _("That time has already passed; choose a time from now on."),
-            code="in_the_past",
-            field="starts_at",
-        )
-    interval = availability.opening_interval(location, local_start.date())
-    if interval is None:
-        raise OutsideOpeningHours(
-            _("%(location)s is closed on %(day)s.")
-            % {"location": location.name, "day": local_start.strftime("%A %d %B %Y")}
-        )
-    opens, closes = interval
-    if starts_at < opens or ends_at > closes:
-        raise OutsideOpeningHours(
-            _("%(location)s is open from %(opens)s to %(closes)s on that day.")
-            % {
-                "location": location.name,
-                "opens": opens.astimezone(tz).strftime("%H:%M"),
-                "closes": closes.astimezone(tz).strftime("%H:%M"),
-            }
-        )
-    return starts_at, ends_at
-
-
-def _check_active(room: Room, professional: Professional) -> None:
-    if not room.active:
-        raise InvalidBooking(
-            _("Room %(room)s is not in use.") % {"room": room.name},
-            code="inactive_room",
-            field="room",
-        )
-    if not professional.active:
-        raise InvalidBooking(
-            _("%(name)s is not an active professional.") % {"name": professional.name},
-            code="inactive_professional",
-            field="professional",
-        )
-
-
-# ---------------------------------------------------------------- claims
-
-# Constraint names as PostgreSQL reports them; SQLite names the claim table's columns.
-GUARDS = (
-    "UNIQUE constraint failed: scheduling_slotclaim.",
-    "room_slot_claimed_once",
-    "professional_slot_claimed_once",
-    "booking_room_no_overlap",
-    "booking_professional_no_overlap",
-)
-
-
-def _slot_taken(error: IntegrityError, booking: Booking, by) -> SlotTaken:
-    """What a violation of the double-booking guards means for a person: SlotTaken with
-    the slots in conflict. Any other integrity error is raised again as it is.
-
-    Called after the refused transaction rolled back (no savepoint per insert: one
-    round trip fewer each, and the conflicting claims are committed rows either way). On
-    PostgreSQL the exclusion constraints may fire first (on the booking row) and the unique
-    indexes second (on the claims); both mean the same thing."""
-    if not any(name in str(error) for name in GUARDS):
-        raise error
-    return _conflict_for(booking, by)
-
-
-def _queue_for(room: Room, professional: Professional) -> None:
-    """Wait behind anyone else writing this room's or this professional's time right now,
-    then check both are still active (a room taken out of use a moment ago takes no more
-    bookings).
-
-    On PostgreSQL two concurrent, overlapping inserts each see the other in the exclusion
-    constraint, wait for each other and one dies of a deadlock (40P01) instead of losing
-    with SlotTaken. A row lock on the room, then the professional (always in that order, so
-    the locks cannot deadlock among themselves), taken late in the transaction, lines the
-    contenders up: the second then sees the first's committed claims and gets 23505/23P01.
-    The lock only orders; the unique indexes and exclusion constraints still decide.
-    `no_key` leaves foreign-key checks of other bookings unblocked. SQLite ignores it: its
-    immediate transactions already run one writer at a time."""
-    room.active = _locked_active(Room, room.pk)
-    professional.active = _locked_active(Professional, professional.pk)
-    _check_active(room, professional)
-
-
-def _locked_active(model, pk: int) -> bool:
-    """Lock the row (no key) and read whether it is active, in one statement."""
-    with locks.waiting(_busy):
-        return (
-            locks.for_update(model.objects.filter(pk=pk))
-            .order_by()
-            .values_list("active", flat=True)
-            .get()
-        )
-
-
-def _busy() -> Busy:
-    return Busy(
-        _(
-            "Someone else is changing this booking, room or professional right now; nothing "
-            "was changed. Try again in a moment."
-        )
-    )
-
-
-def _claim(booking: Booking) -> None:
-    """Insert the booking's slot claims; the unique indexes refuse any slot already held."""
-    rows = []
-    for slot in timeslots.slot_starts(booking.starts_at, booking.ends_at):
-        rows.append(SlotClaim(booking=booking, room_id=booking.room_id, slot_start=slot))
-        rows.append(
-            SlotClaim(booking=booking, professional_id=booking.professional_id, slot_start=slot)
-        )
-    SlotClaim.objects.bulk_create(rows)
-
-
-def _conflict_for(booking: Booking, by) -> SlotTaken:
-    """SlotTaken naming the bookings really in the way: each one's own day and times in
-    its own location's zone, its room and location. Staff (and the system) also read whose
-    booking it is; a professional never learns another professional's name (policy.binds)."""
-    slots = list(timeslots.slot_starts(booking.starts_at, booking.ends_at))
-    taken = (
-        SlotClaim.objects.filter(slot_start__in=slots)
-        .exclude(booking_id=booking.pk)
-        .filter(room_id=booking.room_id)
-        .values_list("room_id", "professional_id", "slot_start", "booking_id")
-        .union(
-            SlotClaim.objects.filter(slot_start__in=slots, professional_id=booking.professional_id)
-            .exclude(booking_id=booking.pk)
-            .values_list("room_id", "professional_id", "slot_start", "booking_id")
-        )
-    )
-    conflicts, resources = [], {}
-    for room_id, pro_id, slot, booking_id in taken:
-        conflict = (
-            Conflict("room", room_id, slot) if room_id else Conflict("professional", pro_id, slot)
-        )
-        conflicts.append(conflict)
-        resources.setdefault(booking_id, set()).add(conflict.resource)
-    conflicts.sort(key=lambda c: (c.slot_start, c.resource))
-    clashing = Booking.objects.for_page().filter(pk__in=resources).order_by("starts_at", "pk")
-    sentences = [
-        _clash_sentence(other, resources[other.pk], reveal=not policy.binds(by))
-        for other in clashing
-    ]
-    if not sentences:  # the other booking is gone already (cancelled meanwhile)
-        sentences = [_("That time was just taken; try again.")]
-    return SlotTaken(message=" ".join(str(s) for s in sentences), conflicts=conflicts)
-
-
-def _clash_sentence(other: Booking, resources: set[str], *, reveal: bool) -> str:
-    """One clashing booking as a person reads it, in its own location's zone."""
-    location = other.room.location
-    tz = location.zone
-    start, end = other.starts_at.astimezone(tz), other.ends_at.astimezone(tz)
-    values = {
-        "room": other.room.name,
-        "location": location.name,
-        "name": other.professional.name,
-        "day": start.strftime("%a %d %b"),
-        "start": start.strftime("%H:%M"),
-        "end": end.strftime("%H:%M"),
-    }
-    if resources == {"room", "professional"}:
-        if reveal:
-            message = _(
-                "%(room)s and %(name)s are both already booked at %(location)s on %(day)s, "
-                "%(start)s–%(end)s."
-            )
-        else:
-            message = _(
-                "You already have %(room)s booked at %(location)s on %(day)s, %(start)s–%(end)s."
-            )
-    elif "professional" in resources:
-        # The professional's own booking: theirs to know, wherever it is.
-        if reveal:
-            message = _(
-                "%(name)s already has a booking in %(room)s at %(location)s on %(day)s, "
-                "%(start)s–%(end)s."
-            )
-        else:
-            message = _(
-                "You already have a booking in %(room)s at %(location)s on %(day)s, "
-                "%(start)s–%(end)s."
-            )
-    elif reveal:
-        message = _(
-            "%(room)s is already booked at %(location)s on %(day)s, %(start)s–%(end)s, by %(name)s."
-        )
-    else:
-        message = _("%(room)s is already booked at %(location)s on %(day)s, %(start)s–%(end)s.")
-    return message % values
-
-
-def _release(booking: Booking) -> None:
-    SlotClaim.objects.filter(booking=booking).delete()
-
-
-def _with_alternatives(
-    error: SlotTaken,
-    *,
-    room: Room,
-    professional: Professional,
-    starts_at: datetime,
-    ends_at: datetime,
-    allow_past: bool,
-    ignore_booking_id: int | None,
-) -> SlotTaken:
-    """Add the nearest free windows; called after the failed transaction rolled back."""
-    error.alternatives = availability.nearest_alternatives(
-        room=room,
-        professional_id=professional.pk,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        not_before=None if allow_past else timezone.now(),
-        ignore_booking_id=ignore_booking_id,
-    )
-    return error
-
-
-# ---------------------------------------------------------------- history
-
-
-def _plain(value):
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
-def _record(booking: Booking, action: str, diff: dict, *, by, source: str, ip: str | None) -> None:
-    BookingChange.objects.create(
-        booking=booking,
-        by=user_or_none(by),
-        source=source,
-        ip=ip,
-        action=action,
-        diff={field: [_plain(old), _plain(new)] for field, (old, new) in diff.items()},
-    )
+# ---------------------------------------------------------------- locked reads
 
 
 def _locked(booking: Booking | int) -> Booking:
@@ -344,7 +48,7 @@ def _locked(booking: Booking | int) -> Booking:
     result, not the stale copy it was handed."""
     pk = booking.pk if isinstance(booking, Booking) else booking
     try:
-        with locks.waiting(_busy):
+        with locks.waiting(claims.busy):
             return locks.for_update(
                 Booking.objects.select_related("room__location", "professional"), of=("self",)
             ).get(pk=pk)
@@ -389,14 +93,16 @@ def book(
     the location's policy applies (horizon, lengths) and the booking may start as
     `requested` (awaiting staff approval, holding its slots)."""
     if idempotency_key:
-        replay = _replay(by, idempotency_key, fingerprint)
+        replay = idempotency.replay(by, idempotency_key, fingerprint)
         if replay is not None:
             return replay
     now = timezone.now()
     if not Room.location.is_cached(room):
         room = Room.objects.select_related("location").get(pk=room.pk)
-    _check_active(room, professional)
-    starts_at, ends_at = _check_times(room, starts_at, ends_at, allow_past=allow_past, now=now)
+    time_rules.check_active(room, professional)
+    starts_at, ends_at = time_rules.check_times(
+        room, starts_at, ends_at, allow_past=allow_past, now=now
+    )
     if policy.binds(by):
         policy.check_times(room.location, starts_at, ends_at, now)
     notes = _clean_notes(notes)
@@ -413,16 +119,18 @@ def book(
     )
     try:
         with transaction.atomic(durable=True):
-            key_row = _hold_key(by, idempotency_key, fingerprint) if idempotency_key else None
-            _queue_for(room, professional)
+            key_row = (
+                idempotency.hold_key(by, idempotency_key, fingerprint) if idempotency_key else None
+            )
+            claims.queue_for(room, professional)
             status = booking.status = policy.first_status(room.location, professional, by)
             booking.price = booking_price(room, professional, starts_at, ends_at)
             booking.save(force_insert=True)
-            _claim(booking)
+            claims.claim(booking)
             if key_row is not None:
                 IdempotencyKey.objects.filter(pk=key_row.pk).update(booking=booking)
             action = "requested" if status == BookingStatus.REQUESTED else "booked"
-            _record(
+            changes.record(
                 booking,
                 action,
                 {
@@ -438,8 +146,8 @@ def book(
                 ip=ip,
             )
             events.send_booking_event_on_commit(booking, action)
-    except _KeyTaken:
-        replay = _replay(by, idempotency_key, fingerprint)
+    except idempotency.KeyTaken:
+        replay = idempotency.replay(by, idempotency_key, fingerprint)
         if replay is None:  # the first request failed and rolled back: try again
             return book(
                 room=room,
@@ -456,8 +164,8 @@ def book(
             )
         return replay
     except IntegrityError as error:
-        raise _with_alternatives(
-            _slot_taken(error, booking, by),
+        raise claims.with_alternatives(
+            claims.slot_taken(error, booking, by),
             room=room,
             professional=professional,
             starts_at=starts_at,
@@ -512,9 +220,11 @@ def move(
             new_start = current.starts_at if starts_at is None else starts_at
             new_end = current.ends_at if ends_at is None else ends_at
             if starts_at is not None and ends_at is None:  # a move keeps the length
-                new_end = _as_utc(starts_at, "starts_at") + (current.ends_at - current.starts_at)
-            _check_active(target_room, current.professional)
-            new_start, new_end = _check_times(
+                new_end = time_rules.as_utc(starts_at, "starts_at") + (
+                    current.ends_at - current.starts_at
+                )
+            time_rules.check_active(target_room, current.professional)
+            new_start, new_end = time_rules.check_times(
                 target_room, new_start, new_end, allow_past=allow_past, now=now
             )
             if policy.binds(by):
@@ -533,10 +243,10 @@ def move(
                 "price": current.price,
                 "location": current.room.location_id,
             }
-            _queue_for(target_room, current.professional)
-            _release(current)
+            claims.queue_for(target_room, current.professional)
+            claims.release(current)
             current.room, current.starts_at, current.ends_at = target_room, new_start, new_end
-            _claim(current)
+            claims.claim(current)
             values = {
                 "room": target_room,
                 "starts_at": new_start,
@@ -561,21 +271,21 @@ def move(
                 if (target_room.pk != old["room"] or new_start != old["starts_at"])
                 else "resized"
             )
-            _record(current, action, diff, by=by, source=source, ip=ip)
+            changes.record(current, action, diff, by=by, source=source, ip=ip)
             events.send_booking_event_on_commit(
                 current, action, previous_location_id=old["location"]
             )
     except IntegrityError as error:
-        taken = _slot_taken(error, current, by)
+        taken = claims.slot_taken(error, current, by)
         original = Booking.objects.select_related("room__location", "professional").get(pk=pk)
         target = original.room if room is None else room
-        start = _as_utc(starts_at, "starts_at") if starts_at else original.starts_at
+        start = time_rules.as_utc(starts_at, "starts_at") if starts_at else original.starts_at
         end = (
-            _as_utc(ends_at, "ends_at")
+            time_rules.as_utc(ends_at, "ends_at")
             if ends_at
             else start + (original.ends_at - original.starts_at)
         )
-        raise _with_alternatives(
+        raise claims.with_alternatives(
             taken,
             room=Room.objects.select_related("location").get(pk=target.pk),
             professional=original.professional,
@@ -644,7 +354,7 @@ def cancel(
         waived = late and waive_late_fee
         if waived:
             _check_waiver(location, by, waiver_reason)
-        _release(current)
+        claims.release(current)
         _set(
             current,
             previous,
@@ -669,7 +379,7 @@ def cancel(
             # The charge keeps the percentage in force now, as a booking keeps its price.
             percent = charge_rules.fix(current, ChargeKind.LATE_CANCELLATION)
             diff["charge_percent"] = (None, percent)
-        _record(current, "cancelled", diff, by=by, source=source, ip=ip)
+        changes.record(current, "cancelled", diff, by=by, source=source, ip=ip)
         events.send_booking_event_on_commit(current, "cancelled")
     return current
 
@@ -716,7 +426,7 @@ def approve(booking: Booking | int, *, by, source: str, ip: str | None = None) -
             status=BookingStatus.BOOKED,
             updated_by=user_or_none(by),
         )
-        _record(
+        changes.record(
             current,
             "approved",
             {"status": (BookingStatus.REQUESTED, BookingStatus.BOOKED)},
@@ -743,7 +453,7 @@ def decline(
                 _("Only a requested booking can be declined; this one is %(status)s.")
                 % {"status": current.get_status_display().lower()}
             )
-        _release(current)
+        claims.release(current)
         _set(
             current,
             BookingStatus.REQUESTED,
@@ -752,7 +462,7 @@ def decline(
             cancellation_reason=reason,
             updated_by=user_or_none(by),
         )
-        _record(
+        changes.record(
             current,
             "declined",
             {
@@ -794,7 +504,7 @@ def _mark(booking, new_status: str, action: str, *, by, source: str, ip: str | N
             # The charge keeps the percentage in force now, as a booking keeps its price.
             percent = charge_rules.fix(current, ChargeKind.NO_SHOW)
             diff["charge_percent"] = (None, percent)
-        _record(current, action, diff, by=by, source=source, ip=ip)
+        changes.record(current, action, diff, by=by, source=source, ip=ip)
         events.send_booking_event_on_commit(current, action)
     return current
 
@@ -828,8 +538,8 @@ def restore(booking: Booking | int, *, by, source: str, ip: str | None = None) -
                     _("This booking is a request; approve or decline it instead.")
                 )
             if previous == BookingStatus.CANCELLED:
-                _queue_for(current.room, current.professional)
-                _claim(current)
+                claims.queue_for(current.room, current.professional)
+                claims.claim(current)
                 _set(
                     current,
                     previous,
@@ -843,7 +553,7 @@ def restore(booking: Booking | int, *, by, source: str, ip: str | None = None) -
                 )
             else:
                 _set(current, previous, status=BookingStatus.BOOKED, updated_by=user_or_none(by))
-            _record(
+            changes.record(
                 current,
                 "restored",
                 {"status": (previous, BookingStatus.BOOKED)},
@@ -853,9 +563,9 @@ def restore(booking: Booking | int, *, by, source: str, ip: str | None = None) -
             )
             events.send_booking_event_on_commit(current, "restored")
     except IntegrityError as error:
-        taken = _slot_taken(error, current, by)
+        taken = claims.slot_taken(error, current, by)
         original = Booking.objects.select_related("room__location", "professional").get(pk=pk)
-        raise _with_alternatives(
+        raise claims.with_alternatives(
             taken,
             room=original.room,
             professional=original.professional,
@@ -878,7 +588,7 @@ def update_notes(
             return current
         old = current.notes
         _set(current, current.status, notes=notes, updated_by=user_or_none(by))
-        _record(current, "edited", {"notes": (old, notes)}, by=by, source=source, ip=ip)
+        changes.record(current, "edited", {"notes": (old, notes)}, by=by, source=source, ip=ip)
         events.send_booking_event_on_commit(current, "edited")
     return current
 
@@ -888,42 +598,3 @@ def _clean_notes(notes: str | None) -> str:
     if len(notes) > 2000:
         raise InvalidBooking(_("Keep notes under 2,000 characters."), field="notes")
     return notes
-
-
-# ---------------------------------------------------------------- idempotency
-
-
-class _KeyTaken(Exception):
-    """Another transaction holds (or held) this idempotency key."""
-
-
-def _replay(by, key: str, fingerprint: str) -> Booking | None:
-    row = (
-        IdempotencyKey.objects.filter(user=user_or_none(by), key=key, booking__isnull=False)
-        .select_related("booking__room__location", "booking__professional")
-        .first()
-    )
-    if row is None:
-        return None
-    if row.fingerprint != fingerprint:
-        raise IdempotencyKeyReused(
-            _("This Idempotency-Key was already used for a different request.")
-        )
-    row.booking.replayed = True
-    return row.booking
-
-
-def _hold_key(by, key: str, fingerprint: str) -> IdempotencyKey:
-    if user_or_none(by) is None:
-        raise InvalidBooking(
-            _("An Idempotency-Key needs a signed-in user."), field="idempotency_key"
-        )
-    if len(key) > 200:
-        raise InvalidBooking(
-            _("The Idempotency-Key is longer than 200 characters."), field="idempotency_key"
-        )
-    try:
-        with transaction.atomic():
-            return IdempotencyKey.objects.create(user=by, key=key, fingerprint=fingerprint)
-    except IntegrityError:
-        raise _KeyTaken from None
