@@ -212,21 +212,12 @@ def move(
                 raise InvalidBooking(
                     _("This booking is over and can no longer be moved."), code="in_the_past"
                 )
-            target_room = (
-                current.room
-                if room is None
-                else Room.objects.select_related("location").get(pk=room.pk)
-            )
-            new_start = current.starts_at if starts_at is None else starts_at
-            new_end = current.ends_at if ends_at is None else ends_at
-            if starts_at is not None and ends_at is None:  # a move keeps the length
-                new_end = time_rules.as_utc(starts_at, "starts_at") + (
-                    current.ends_at - current.starts_at
-                )
+            target_room, new_start, new_end = _target(current, room, starts_at, ends_at)
             time_rules.check_active(target_room, current.professional)
             new_start, new_end = time_rules.check_times(
                 target_room, new_start, new_end, allow_past=allow_past, now=now
             )
+            target = (target_room, new_start, new_end)
             if policy.binds(by):
                 policy.check_times(target_room.location, new_start, new_end, now)
             if (target_room.pk, new_start, new_end) == (
@@ -277,25 +268,31 @@ def move(
             )
     except IntegrityError as error:
         taken = claims.slot_taken(error, current, by)
-        original = Booking.objects.select_related("room__location", "professional").get(pk=pk)
-        target = original.room if room is None else room
-        start = time_rules.as_utc(starts_at, "starts_at") if starts_at else original.starts_at
-        end = (
-            time_rules.as_utc(ends_at, "ends_at")
-            if ends_at
-            else start + (original.ends_at - original.starts_at)
-        )
+        target_room, new_start, new_end = target  # worked out once, before the claims
         raise claims.with_alternatives(
             taken,
-            room=Room.objects.select_related("location").get(pk=target.pk),
-            professional=original.professional,
-            starts_at=start,
-            ends_at=end,
+            room=target_room,
+            professional=current.professional,
+            starts_at=new_start,
+            ends_at=new_end,
             allow_past=allow_past,
             ignore_booking_id=pk,
         ) from None
     current.replayed = False
     return current
+
+
+def _target(current: Booking, room: Room | None, starts_at, ends_at):
+    """Where `move` takes `current`: the given room, start and end, each defaulting to the
+    booking's own; a new start without a new end keeps the booking's length."""
+    target_room = (
+        current.room if room is None else Room.objects.select_related("location").get(pk=room.pk)
+    )
+    new_start = current.starts_at if starts_at is None else starts_at
+    new_end = current.ends_at if ends_at is None else ends_at
+    if starts_at is not None and ends_at is None:
+        new_end = time_rules.as_utc(starts_at, "starts_at") + (current.ends_at - current.starts_at)
+    return target_room, new_start, new_end
 
 
 def resize(
