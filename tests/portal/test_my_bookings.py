@@ -23,7 +23,7 @@ def test_the_list_shows_state_and_payment_state_in_local_time(as_a, pro_a, staff
         amount=Decimal("40.00"),
         currency="EUR",
         method="cash",
-        received_on=timezone.now().date(),
+        received_on=timezone.now().astimezone(room.location.zone).date(),
         bookings=[mine.pk],
         by=staff,
         source=Source.BACKOFFICE,

@@ -353,7 +353,7 @@ def test_a_grid_drawn_after_the_last_change_is_not_fetched_again_but_one_drawn_b
         amount="10",
         currency="EUR",
         method="cash",
-        received_on=timezone.localdate(),
+        received_on=timezone.now().astimezone(booking.room.location.zone).date(),
         by=staff,
         source=Source.BACKOFFICE,
     )

@@ -4,7 +4,7 @@ whether the cancellation is free or late and what a late one costs; a waiver is 
 the location allows it, a manager always; a professional's late cancellation stays late.
 Through the service, the calendar's endpoint, the admin and the API."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -333,7 +333,7 @@ def test_cancelled_cards_say_no_charge_fee_unpaid_fee_paid_or_fee_waived(
         amount="75.00",
         currency="BRL",
         method="cash",
-        received_on=date.today(),
+        received_on=timezone.now().astimezone(paulista.zone).date(),
         by=staff,
         source=Source.BACKOFFICE,
     )
