@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ["accounts", "billing", "portal", "professionals", "scheduling", "backoffice", "integra"]
+APPS = ["accounts", "billing", "portal", "professionals", "scheduling", "backoffice", "api", "integra"]
 SHORTCUTS = {"get_object_or_404", "get_list_or_404"}
 
 
@@ -30,7 +30,8 @@ def interface_modules() -> list[Path]:
             continue
         for path in base.rglob("*.py"):
             parts = path.relative_to(base).parts
-            if path.name in ("views.py", "api.py", "consumers.py") or "views" in parts[:-1]:
+            handlers = app == "api" or path.name in ("views.py", "api.py", "consumers.py")
+            if handlers or "views" in parts[:-1]:
                 found.append(path)
     return sorted(found)
 

@@ -116,5 +116,5 @@ def home_url(user: AbstractBaseUser | AnonymousUser) -> str:
     from django.urls import reverse
 
     if is_staff(user):
-        return reverse("scheduling:calendar")
+        return reverse("calendar:calendar")
     return reverse("portal:home")

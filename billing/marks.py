@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from scheduling.models import BookingStatus
 
 from . import ledger
-from .models import Allocation
+from .models import Allocation, Payment
 from .money import format_money
 
 # What with_payment_fields() adds, for queryset.values(*PAYMENT_FIELDS).
@@ -37,6 +37,12 @@ MARKS = {
 # An unpaid booking is worth a mark once it has been charged for what happened; a booking
 # still ahead is normally paid later, and marking all of them would bury the ones to chase.
 MARK_UNPAID = (BookingStatus.EXECUTED, BookingStatus.NO_SHOW, BookingStatus.CANCELLED)
+
+
+def paid_since(after) -> bool:
+    """Whether any payment (or reversal, itself a payment) was recorded at or after `after`:
+    a page drawn before it may show stale paid marks."""
+    return Payment.objects.filter(created_at__gte=after).exists()
 
 
 def with_payment_fields(queryset):

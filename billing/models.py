@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from scheduling.charging import ChargeKind
 from scheduling.models import Source
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -87,11 +88,6 @@ class BillingPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(self.location)
-
-
-class ChargeKind(models.TextChoices):
-    LATE_CANCELLATION = "late_cancel", _("Late cancellation")
-    NO_SHOW = "no_show", _("No-show")
 
 
 class ChargeRule(models.Model):

@@ -26,16 +26,16 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from accounts.api import router as tokens_router
 from accounts.models import TOKEN_PREFIX, ApiToken, hash_token
-from professionals.api import router as professionals_router
-from scheduling.api import (
+from api.professionals import router as professionals_router
+from api.scheduling import (
     availability_router,
     bookings_router,
     busy_router,
     locations_router,
     rooms_router,
 )
+from api.tokens import router as tokens_router
 from scheduling.errors import BookingError
 
 from . import problems

@@ -3,8 +3,8 @@ project, above the apps whose consumers they join (as integra/urls.py does for p
 
 from django.urls import path
 
+from backoffice.consumers import StaffCalendarConsumer
 from portal.consumers import PortalStreamConsumer
-from scheduling.consumers import StaffCalendarConsumer
 
 websocket_urlpatterns: list = [
     path("ws/calendar/", StaffCalendarConsumer.as_asgi()),

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "scheduling",
     "professionals",
     "billing",
+    "backoffice",
     "portal",
 ]
 

@@ -24,7 +24,7 @@ def professional_required(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if roles.is_staff(request.user):
-            return redirect("scheduling:calendar")
+            return redirect("calendar:calendar")
         professional = roles.professional_of(request.user)
         if professional is None:
             raise PermissionDenied(_("This page is for professionals only."))

@@ -16,14 +16,15 @@ there). Messages are at most once: pages re-fetch on every (re)connect."""
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 from channels.db import database_sync_to_async
 
 from accounts import roles
+from billing import marks
 from billing.services.payments import PAID, PAYMENT_REVERSED
-from scheduling.consumers import CalendarStreamConsumer
 from scheduling.models import ACTIVE_STATUSES, Booking
+from scheduling.stream import SINCE_MARGIN, CalendarStreamConsumer
 
 
 def _facts(booking_id: int) -> dict | None:
@@ -54,6 +55,10 @@ class PortalStreamConsumer(CalendarStreamConsumer):
         # Never renders the staff fragment: a portal viewer is not sent names, so they are
         # not even read.
         return await database_sync_to_async(_facts)(message["booking_id"])
+
+    def changed_since(self, since: datetime) -> bool:
+        # "My bookings" shows each booking's payment state.
+        return super().changed_since(since) or marks.paid_since(since - SINCE_MARGIN)
 
     def update_for(self, message: dict, facts) -> dict | None:
         if facts is None:

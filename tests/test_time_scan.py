@@ -150,7 +150,7 @@ def test_the_staff_calendar_shows_each_booking_at_nine_local(
     for name, booking in bookings.items():
         location, _room = places[name]
         html = staff_client.get(
-            reverse("scheduling:calendar"),
+            reverse("calendar:calendar"),
             {"view": view, "date": scan_day.isoformat(), "loc": location.pk},
         ).content.decode()
         assert_reads_nine(card_html(html, booking), booking, f"calendar {view} {name}")
@@ -159,7 +159,7 @@ def test_the_staff_calendar_shows_each_booking_at_nine_local(
 def test_the_staff_booking_popover_shows_nine_local(staff_client, bookings):
     for name, booking in bookings.items():
         fragment = staff_client.get(
-            reverse("scheduling:booking-fragment", args=[booking.pk])
+            reverse("calendar:booking-fragment", args=[booking.pk])
         ).content.decode()
         assert_reads_nine(fragment, booking, f"booking popover {name}")
 

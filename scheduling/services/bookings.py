@@ -21,12 +21,9 @@ from django.utils.translation import gettext as _
 
 from accounts import locks
 from accounts.audit import user_or_none
-from billing import charge_rules
-from billing.models import ChargeKind
-from billing.pricing import booking_price
 from professionals.models import Professional
 
-from .. import events, policy
+from .. import charging, events, policy
 from ..errors import (
     IllegalTransition,
     InvalidBooking,
@@ -124,7 +121,7 @@ def book(
             )
             claims.queue_for(room, professional)
             status = booking.status = policy.first_status(room.location, professional, by)
-            booking.price = booking_price(room, professional, starts_at, ends_at)
+            booking.price = charging.price(room, professional, starts_at, ends_at)
             booking.save(force_insert=True)
             claims.claim(booking)
             if key_row is not None:
@@ -247,7 +244,7 @@ def move(
             if target_room.pk != old["room"] or (new_end - new_start) != (
                 old["ends_at"] - old["starts_at"]
             ):
-                values["price"] = booking_price(
+                values["price"] = charging.price(
                     target_room, current.professional, new_start, new_end
                 )
                 values["currency"] = target_room.location.currency
@@ -374,7 +371,7 @@ def cancel(
             diff["late_fee_waiver_reason"] = ("", waiver_reason)
         elif late:
             # The charge keeps the percentage in force now, as a booking keeps its price.
-            percent = charge_rules.fix(current, ChargeKind.LATE_CANCELLATION)
+            percent = charging.fix_charge(current, charging.ChargeKind.LATE_CANCELLATION)
             diff["charge_percent"] = (None, percent)
         changes.record(current, "cancelled", diff, by=by, source=source, ip=ip)
         events.send_booking_event_on_commit(current, "cancelled")
@@ -499,7 +496,7 @@ def _mark(booking, new_status: str, action: str, *, by, source: str, ip: str | N
         diff = {"status": (BookingStatus.BOOKED, new_status)}
         if new_status == BookingStatus.NO_SHOW:
             # The charge keeps the percentage in force now, as a booking keeps its price.
-            percent = charge_rules.fix(current, ChargeKind.NO_SHOW)
+            percent = charging.fix_charge(current, charging.ChargeKind.NO_SHOW)
             diff["charge_percent"] = (None, percent)
         changes.record(current, action, diff, by=by, source=source, ip=ip)
         events.send_booking_event_on_commit(current, action)

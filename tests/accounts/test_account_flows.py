@@ -88,7 +88,7 @@ def test_an_invited_professional_sets_a_password_logs_in_by_email_and_logs_out(
 
     client.post(reverse("account_logout"))
     assert "_auth_user_id" not in client.session
-    assert client.get(reverse("scheduling:calendar")).status_code == 302
+    assert client.get(reverse("calendar:calendar")).status_code == 302
 
 
 def test_the_detail_page_shows_whether_the_invitation_was_sent_and_accepted(
@@ -199,12 +199,12 @@ def test_an_unknown_email_is_refused_like_a_wrong_password(client, pro_a):
 def test_staff_land_on_the_calendar_and_professionals_on_the_portal(client, staff, pro_a):
     response = log_in(client, "RITA@clinic.test", PASSWORD)
     assert response.status_code == 302
-    assert client.get(response["Location"])["Location"] == reverse("scheduling:calendar")
+    assert client.get(response["Location"])["Location"] == reverse("calendar:calendar")
     client.post(reverse("account_logout"))
     response = log_in(client, pro_a.email, PASSWORD)
     landing = client.get(response["Location"])["Location"]
     assert landing == roles.home_url(pro_a.user)
-    assert landing != reverse("scheduling:calendar")
+    assert landing != reverse("calendar:calendar")
     assert client.get(landing).status_code == 200
 
 
@@ -266,14 +266,14 @@ def test_there_is_no_public_sign_up(client):
 def test_the_front_door_sends_each_person_to_their_start_page(client, staff, pro_a):
     assert reverse("account_login") in client.get("/")["Location"]
     client.force_login(staff)
-    assert client.get("/")["Location"] == reverse("scheduling:calendar")
+    assert client.get("/")["Location"] == reverse("calendar:calendar")
     client.force_login(pro_a.user)
     assert client.get("/")["Location"] == roles.home_url(pro_a.user)
 
 
 def test_logging_in_leaves_no_stale_message_for_a_later_page(client, staff):
     log_in(client, staff.email, PASSWORD)
-    page = client.get(reverse("scheduling:location-policies")).content.decode()
+    page = client.get(reverse("calendar:location-policies")).content.decode()
     assert "signed in" not in page.lower()
 
 
@@ -290,7 +290,7 @@ def test_an_invited_professional_lands_on_the_portal_and_only_there(
     page = response.content.decode()
     assert "My bookings" in page and "Carla Costa" in page  # their name in the top bar
     assert 'rel="manifest"' in page
-    for staff_page in ("scheduling:calendar", "billing:overview", "professionals:list"):
+    for staff_page in ("calendar:calendar", "billing:overview", "professionals:list"):
         assert client.get(reverse(staff_page)).status_code == 403
     client.post(reverse("account_logout"))
     assert "/accounts/login/" in client.get(reverse("portal:home"))["Location"]

@@ -25,10 +25,10 @@ ROLES = [ANON, PRO, RECEPTION, MANAGER, SUPER]
 # name, args (from the world), method, (anonymous, professional, reception, manager, admin)
 LOGIN, NO, OK, MOVED = 302, 403, 200, 302
 STAFF_PAGES = [
-    ("scheduling:calendar", [], "GET", (LOGIN, NO, OK, OK, OK)),
-    ("scheduling:location-policies", [], "GET", (LOGIN, NO, OK, OK, OK)),
-    ("scheduling:location-policy", ["location"], "GET", (LOGIN, NO, NO, OK, OK)),
-    ("scheduling:location-policy", ["location"], "POST", (LOGIN, NO, NO, MOVED, MOVED)),
+    ("calendar:calendar", [], "GET", (LOGIN, NO, OK, OK, OK)),
+    ("calendar:location-policies", [], "GET", (LOGIN, NO, OK, OK, OK)),
+    ("calendar:location-policy", ["location"], "GET", (LOGIN, NO, NO, OK, OK)),
+    ("calendar:location-policy", ["location"], "POST", (LOGIN, NO, NO, MOVED, MOVED)),
     ("professionals:list", [], "GET", (LOGIN, NO, OK, OK, OK)),
     ("professionals:create", [], "GET", (LOGIN, NO, OK, OK, OK)),
     ("professionals:detail", ["pro"], "GET", (LOGIN, NO, OK, OK, OK)),
@@ -107,7 +107,7 @@ def world(location, room, pro_a, staff, manager, book, at):
         "statement": statement.pk,
         "bookings": "bookings",
         "posts": {
-            "scheduling:location-policy": {
+            "calendar:location-policy": {
                 "cancellation_deadline_hours": "48",
                 "booking_horizon_days": "30",
                 "portal_min_minutes": "60",

@@ -16,9 +16,9 @@ pytestmark = pytest.mark.django_db
 
 PK = 1  # staff doors refuse before any lookup, so any id shows the door
 STAFF_PAGES = [
-    ("GET", "scheduling:calendar", []),
-    ("GET", "scheduling:location-policies", []),
-    ("POST", "scheduling:location-policy", [PK]),
+    ("GET", "calendar:calendar", []),
+    ("GET", "calendar:location-policies", []),
+    ("POST", "calendar:location-policy", [PK]),
     ("GET", "professionals:list", []),
     ("GET", "professionals:create", []),
     ("GET", "professionals:detail", [PK]),

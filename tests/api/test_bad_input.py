@@ -255,7 +255,7 @@ def test_a_wrong_method_is_a_problem_for_anyone_even_signed_out(anonymous):
 
 
 def test_pages_outside_the_api_keep_their_own_method_not_allowed(as_staff):
-    response = as_staff.client.get(reverse("scheduling:booking-create"))
+    response = as_staff.client.get(reverse("calendar:booking-create"))
 
     assert response.status_code == 405
     assert response["Content-Type"] != "application/problem+json"

@@ -50,7 +50,7 @@ def card(page: str, booking) -> str:
 
 @pytest.mark.parametrize("view", ["day", "week"])
 def test_calendar_cards_show_paid_part_paid_and_unpaid(staff_client, three_states, location, view):
-    url = reverse("scheduling:calendar") + f"?view={view}&date=2026-10-05&loc={location.pk}"
+    url = reverse("calendar:calendar") + f"?view={view}&date=2026-10-05&loc={location.pk}"
     page = staff_client.get(url).content.decode()
     paid, part, unpaid = three_states
     assert 'data-pay="paid" title="Paid">paid<' in card(page, paid)
@@ -62,7 +62,7 @@ def test_calendar_cards_show_paid_part_paid_and_unpaid(staff_client, three_state
 def test_a_booking_still_ahead_and_unpaid_carries_no_mark(staff_client, book, room, pro_a, at):
     ahead = book(room, pro_a, at("09:00"), at("10:00"))
     local_day = ahead.starts_at.astimezone(room.location.zone).date()
-    url = reverse("scheduling:calendar") + f"?view=day&date={local_day}&loc={room.location_id}"
+    url = reverse("calendar:calendar") + f"?view=day&date={local_day}&loc={room.location_id}"
     assert '<span class="b-pay" data-pay></span>' in card(
         staff_client.get(url).content.decode(), ahead
     )

@@ -150,7 +150,7 @@ def test_the_now_line_marks_the_current_time_of_the_shown_day(receptionist, site
 def test_a_day_shown_is_fetched_once_not_again_when_its_stream_subscribes(receptionist, site):
     """Every navigation used to draw the grid twice: once for the swap and again when the
     stream's subscription answered (resync). Nothing changed in between, so once is enough."""
-    from scheduling.consumers import SINCE_MARGIN
+    from scheduling.stream import SINCE_MARGIN
 
     rita = receptionist("rita", day_path(site))
     # Changes of the tests before (and the seed) are older than the stream's look-back.

@@ -203,7 +203,7 @@ def test_staff_and_strangers_do_not_enter_the_portal(client, staff, django_user_
         assert "/accounts/login/" in client.get(reverse(name))["Location"]
     client.force_login(staff)
     for name in pages:
-        assert client.get(reverse(name))["Location"] == reverse("scheduling:calendar")
+        assert client.get(reverse(name))["Location"] == reverse("calendar:calendar")
     nobody = django_user_model.objects.create_user("nobody", "nobody@example.test", "x")
     client.force_login(nobody)
     for name in pages:

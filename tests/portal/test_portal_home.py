@@ -24,7 +24,7 @@ def test_staff_are_sent_to_the_calendar(client, staff):
     client.force_login(staff)
     response = client.get(reverse("portal:home"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("scheduling:calendar")
+    assert response["Location"] == reverse("calendar:calendar")
 
 
 def test_professional_sees_own_bookings_in_local_time_and_nobody_elses(

@@ -36,7 +36,7 @@ def done(book, room, pro_a, at, day, staff):
 
 def url(booking_or_pk) -> str:
     pk = getattr(booking_or_pk, "pk", booking_or_pk)
-    return reverse("scheduling:booking-payment", args=[pk])
+    return reverse("calendar:booking-payment", args=[pk])
 
 
 def local_today(location) -> date:
@@ -257,7 +257,7 @@ def test_a_professional_and_an_anonymous_visitor_get_403_and_nothing_is_written(
 
 def test_the_menu_offers_record_payment_and_each_card_says_what_is_left_to_pay(desk, done):
     page = desk.get(
-        reverse("scheduling:calendar") + f"?view=day&date={done.starts_at.date()}"
+        reverse("calendar:calendar") + f"?view=day&date={done.starts_at.date()}"
     ).content.decode()
     assert 'data-action="payment"' in page and "Record payment…" in page
     assert 'id="record-payment"' in page and '<option value="pix">Pix</option>' in page

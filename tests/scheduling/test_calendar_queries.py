@@ -39,7 +39,7 @@ def test_the_calendar_costs_the_same_queries_for_few_or_many_bookings(
     rooms = [RoomFactory(location=loc, name=f"Room {n}") for loc in locations for n in range(3)]
     professionals = [ProfessionalFactory() for _ in range(12)]
     url = (
-        reverse("scheduling:calendar")
+        reverse("calendar:calendar")
         + f"?view={view}&date={day}"
         + "".join(f"&loc={loc.pk}" for loc in locations)
     )

@@ -69,7 +69,7 @@ def test_the_page_comes_in_parts_and_holds_what_one_render_holds(
     client.force_login(staff)
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
     path = (
-        reverse("scheduling:calendar") + f"?view={view}&date={day}&loc={room.location_id}"
+        reverse("calendar:calendar") + f"?view={view}&date={day}&loc={room.location_id}"
         f"&loc={porto.pk}"
     )
 
@@ -96,7 +96,7 @@ def test_an_htmx_swap_is_still_one_piece(staff, room, day):
     client = Client()
     client.force_login(staff)
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-    path = reverse("scheduling:calendar") + f"?view=day&date={day}&loc={room.location_id}"
+    path = reverse("calendar:calendar") + f"?view=day&date={day}&loc={room.location_id}"
     status, parts = asgi_get(path, cookie, (b"hx-request", b"true"))
     assert status == 200
     assert len(parts) == 1 and b"<html" not in parts[0] and b'class="cal-body"' in parts[0]

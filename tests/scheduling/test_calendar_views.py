@@ -21,7 +21,7 @@ def desk(client, staff):
 
 def day_url(day, *locations, view="day"):
     query = f"?view={view}&date={day.isoformat()}" + "".join(f"&loc={pk}" for pk in locations)
-    return reverse("scheduling:calendar") + query
+    return reverse("calendar:calendar") + query
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client, location, day):
@@ -113,7 +113,7 @@ def test_a_closed_day_says_so(desk, day):
 
 def test_booking_from_the_calendar_goes_through_the_service_as_backoffice(desk, room, pro_a, at):
     response = desk.post(
-        reverse("scheduling:booking-create"),
+        reverse("calendar:booking-create"),
         {
             "room": room.pk,
             "professional": pro_a.pk,
@@ -135,7 +135,7 @@ def test_booking_a_taken_slot_answers_409_with_a_sentence_and_alternatives_and_c
     book(room, pro_a, at("09:00"), at("10:00"))
     before = snapshot()
     response = desk.post(
-        reverse("scheduling:booking-create"),
+        reverse("calendar:booking-create"),
         {
             "room": room.pk,
             "professional": pro_b.pk,
@@ -158,7 +158,7 @@ def test_moving_onto_an_occupied_slot_is_refused_and_the_booking_stays(
     book(other_room, pro_b, at("11:00"), at("12:00"))
     mine = book(room, pro_a, at("09:00"), at("10:00"))
     before = snapshot()
-    url = reverse("scheduling:booking-move", args=[mine.pk])
+    url = reverse("calendar:booking-move", args=[mine.pk])
     response = desk.post(url, {"room": other_room.pk, "starts_at": at("11:00").isoformat()})
     assert response.status_code == 409
     assert response.json()["alternatives"]
@@ -169,7 +169,7 @@ def test_moving_and_resizing_by_drag_change_room_time_and_length(
     desk, book, room, other_room, pro_a, at
 ):
     mine = book(room, pro_a, at("09:00"), at("10:00"))
-    url = reverse("scheduling:booking-move", args=[mine.pk])
+    url = reverse("calendar:booking-move", args=[mine.pk])
     assert (
         desk.post(url, {"room": other_room.pk, "starts_at": at("13:00").isoformat()}).status_code
         == 200
@@ -185,7 +185,7 @@ def test_the_menu_actions_mark_cancel_undo_edit_and_repeat(desk, book, room, pro
     future = book(room, pro_a, at("15:00"), at("16:00"))
 
     def act(booking, action, **fields):
-        return desk.post(reverse("scheduling:booking-action", args=[booking.pk, action]), fields)
+        return desk.post(reverse("calendar:booking-action", args=[booking.pk, action]), fields)
 
     assert act(past, "executed").status_code == 200
     assert Booking.objects.get(pk=past.pk).status == BookingStatus.EXECUTED
@@ -231,7 +231,7 @@ def test_same_slot_next_week_keeps_the_local_times_across_a_daylight_saving_chan
 def test_an_illegal_transition_answers_409_and_changes_nothing(desk, book, room, pro_a, at):
     future = book(room, pro_a, at("15:00"), at("16:00"))
     before = snapshot()
-    response = desk.post(reverse("scheduling:booking-action", args=[future.pk, "executed"]))
+    response = desk.post(reverse("calendar:booking-action", args=[future.pk, "executed"]))
     assert response.status_code == 409
     assert "has not started yet" in response.json()["message"]
     assert snapshot() == before
@@ -243,21 +243,21 @@ def test_a_professional_cannot_use_the_staff_endpoints_and_nothing_changes(
     mine = book(room, pro_a, at("09:00"), at("10:00"))
     client.force_login(pro_b.user)
     before = snapshot()
-    url = reverse("scheduling:booking-action", args=[mine.pk, "cancel"])
+    url = reverse("calendar:booking-action", args=[mine.pk, "cancel"])
     assert client.post(url).status_code == 403
-    assert client.post(reverse("scheduling:booking-create"), {"room": room.pk}).status_code == 403
-    assert client.get(reverse("scheduling:professional-search")).status_code == 403
+    assert client.post(reverse("calendar:booking-create"), {"room": room.pk}).status_code == 403
+    assert client.get(reverse("calendar:professional-search")).status_code == 403
     assert snapshot() == before
 
 
 def test_the_professional_type_ahead_finds_active_professionals_by_name(desk, pro_a, pro_b):
-    response = desk.get(reverse("scheduling:professional-search"), {"q": "ana"})
+    response = desk.get(reverse("calendar:professional-search"), {"q": "ana"})
     assert [row["name"] for row in response.json()["results"]] == ["Ana Alves"]
 
 
 def test_bad_input_is_a_400_with_a_sentence(desk, room, pro_a):
     response = desk.post(
-        reverse("scheduling:booking-create"),
+        reverse("calendar:booking-create"),
         {"room": room.pk, "professional": pro_a.pk, "starts_at": "tomorrow", "ends_at": "x"},
     )
     assert response.status_code == 400

@@ -133,7 +133,7 @@ def test_the_staff_calendar_answers_409_naming_the_clash_with_alternatives(
     book(tejo, pro_a, when("12:00", paulista), when("14:00", paulista))
     client.force_login(staff)
     response = client.post(
-        reverse("scheduling:booking-create"),
+        reverse("calendar:booking-create"),
         {
             "room": tejo.pk,
             "professional": pro_b.pk,

@@ -262,7 +262,7 @@ def test_a_reconnecting_screen_resyncs_and_sees_what_changed_while_it_was_away(
     client = Client()
     client.force_login(staff)
     grid = client.get(
-        reverse("scheduling:calendar") + f"?date={day}&loc={room.location_id}",
+        reverse("calendar:calendar") + f"?date={day}&loc={room.location_id}",
         headers={"HX-Request": "true"},
     ).content.decode()
     assert f'id="booking-{missed.pk}"' in grid

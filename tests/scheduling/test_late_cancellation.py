@@ -216,7 +216,7 @@ def desk(client, staff):
 
 
 def cancel_url(booking) -> str:
-    return reverse("scheduling:booking-cancel", args=[booking.pk])
+    return reverse("calendar:booking-cancel", args=[booking.pk])
 
 
 def test_the_cancel_dialog_says_a_cancellation_is_free_before_the_deadline(desk, ahead, pro_a):
@@ -337,7 +337,7 @@ def test_cancelled_cards_say_no_charge_fee_unpaid_fee_paid_or_fee_waived(
         by=staff,
         source=Source.BACKOFFICE,
     )
-    url = reverse("scheduling:calendar") + f"?view=day&date={local_day}&loc={paulista.pk}"
+    url = reverse("calendar:calendar") + f"?view=day&date={local_day}&loc={paulista.pk}"
     page = desk.get(url).content.decode()
 
     def mark(booking) -> str:
@@ -514,10 +514,10 @@ def test_the_portal_keeps_its_rule_a_late_cancellation_is_charged(client, ahead,
 def test_the_policies_page_tells_who_may_waive_and_only_a_manager_changes_it(
     desk, client, manager, paulista
 ):
-    page = desk.get(reverse("scheduling:location-policies")).content.decode()
+    page = desk.get(reverse("calendar:location-policies")).content.decode()
     assert "staff are not bound" not in page.replace("staff are not bound by them", "")
     assert "A manager only" in page
-    url = reverse("scheduling:location-policy", args=[paulista.pk])
+    url = reverse("calendar:location-policy", args=[paulista.pk])
     form = {
         "cancellation_deadline_hours": 24,
         "booking_horizon_days": 90,
@@ -533,7 +533,7 @@ def test_the_policies_page_tells_who_may_waive_and_only_a_manager_changes_it(
     assert paulista.reception_may_waive_late_fee is True
     assert (
         "Reception or a manager"
-        in client.get(reverse("scheduling:location-policies")).content.decode()
+        in client.get(reverse("calendar:location-policies")).content.decode()
     )
 
 

@@ -353,7 +353,7 @@ def test_the_calendar_menu_approves_and_declines_requests_for_staff_only(
     second = as_pro(room, at("11:00"), at("12:00"))
 
     def act(booking, action, **data):
-        return client.post(reverse("scheduling:booking-action", args=[booking.pk, action]), data)
+        return client.post(reverse("calendar:booking-action", args=[booking.pk, action]), data)
 
     client.force_login(pro_a.user)
     assert act(first, "approve").status_code == 403
@@ -368,7 +368,7 @@ def test_the_calendar_menu_approves_and_declines_requests_for_staff_only(
 def test_a_manager_edits_a_locations_policy_on_its_page_reception_reads_it(
     client, location, staff, manager, pro_a
 ):
-    url = reverse("scheduling:location-policy", args=[location.pk])
+    url = reverse("calendar:location-policy", args=[location.pk])
     good = {
         "cancellation_deadline_hours": "48",
         "booking_horizon_days": "30",
@@ -379,11 +379,11 @@ def test_a_manager_edits_a_locations_policy_on_its_page_reception_reads_it(
     client.force_login(pro_a.user)
     assert client.post(url, good).status_code == 403
     client.force_login(staff)
-    listed = client.get(reverse("scheduling:location-policies"))
+    listed = client.get(reverse("calendar:location-policies"))
     assert listed.status_code == 200 and url not in listed.content.decode()
     assert client.post(url, good).status_code == 403
     client.force_login(manager)
-    assert url in client.get(reverse("scheduling:location-policies")).content.decode()
+    assert url in client.get(reverse("calendar:location-policies")).content.decode()
     bad = client.post(url, {**good, "portal_max_minutes": "45"})
     assert bad.status_code == 200
     assert "The longest booking must not be shorter than the shortest." in bad.content.decode()

@@ -1,0 +1,366 @@
+"""What the scheduling API accepts and returns.
+
+Input is checked here before any service runs: ids and numbers are bounded, text has a
+length and no NUL characters, times need a UTC offset and a plausible year. The booking
+rules themselves (quarter hours, opening hours, conflicts) are the service's.
+
+Output comes in two shapes for bookings: `BookingOut`, a booking in full, for staff and for
+the booking's own professional; and `BusyOut`, which says only that a room is taken when."""
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Annotated
+
+from django.utils.translation import gettext as _
+from ninja import Schema
+from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, model_validator
+
+from scheduling import policy
+from scheduling.local_time import at_location
+from scheduling.models import BookingStatus
+
+MAX_ID = 2**63 - 1
+NO_NUL = r"^[^\x00]*$"
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Minutes = Annotated[int, Field(ge=15, le=24 * 60, multiple_of=15)]
+
+
+def _plausible(value):
+    """Years outside 2000–2100 are typos, and near year 1 or 9999 a time-zone conversion
+    overflows."""
+    if not 2000 <= value.year <= 2100:
+        raise ValueError(_("Use a date between the years 2000 and 2100."))
+    return value
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_plausible)]
+Day = Annotated[date, AfterValidator(_plausible)]
+
+
+def text(max_length: int, *, min_length: int = 0):
+    return Annotated[str, Field(min_length=min_length, max_length=max_length, pattern=NO_NUL)]
+
+
+class In(Schema):
+    """Input: unknown fields are refused, so a typo ("start_at") is not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------- places
+
+
+class LocationRef(Schema):
+    id: int
+    name: str
+    tz: str
+
+
+class RoomRef(Schema):
+    id: int
+    name: str
+
+
+class OpeningHoursOut(Schema):
+    weekday: int = Field(description="0 = Monday … 6 = Sunday")
+    opens: time
+    closes: time = Field(description="00:00 means midnight at the end of the day")
+
+
+class LocationOut(Schema):
+    id: int
+    name: str
+    address: str
+    tz: str
+    currency: str
+    min_booking_minutes: int
+    max_booking_minutes: int
+    cancellation_deadline_hours: int
+    booking_horizon_days: int
+    portal_min_minutes: int | None
+    portal_max_minutes: int | None
+    approval_mode: str
+    reception_may_waive_late_fee: bool = Field(
+        description=(
+            "Reception may waive a late cancellation's fee here (a manager always may; "
+            "see POST /bookings/{id}/cancel)."
+        )
+    )
+    opening_hours: list[OpeningHoursOut]
+
+    @staticmethod
+    def resolve_opening_hours(obj):
+        return list(obj.opening_hours.all())
+
+
+class OpeningHoursIn(In):
+    weekday: int = Field(ge=0, le=6)
+    opens: time
+    closes: time
+
+
+class LocationIn(In):
+    name: text(120, min_length=1)
+    address: text(300) = ""
+    tz: text(64, min_length=1) = "UTC"
+    currency: text(3, min_length=3) = "BRL"
+    min_booking_minutes: Minutes = 15
+    max_booking_minutes: Minutes = 8 * 60
+    opening_hours: list[OpeningHoursIn] = Field(default_factory=list, max_length=7)
+
+
+class LocationPatch(In):
+    name: text(120, min_length=1) | None = None
+    address: text(300) | None = None
+    tz: text(64, min_length=1) | None = None
+    currency: text(3, min_length=3) | None = None
+    min_booking_minutes: Minutes | None = None
+    max_booking_minutes: Minutes | None = None
+    opening_hours: list[OpeningHoursIn] | None = Field(None, max_length=7)
+
+
+class RoomOut(Schema):
+    id: int
+    name: str
+    location: LocationRef
+    hourly_price: Decimal
+    currency: str
+    colour: str
+    features: list[str]
+    active: bool
+
+    @staticmethod
+    def resolve_currency(obj):
+        return obj.location.currency
+
+    @staticmethod
+    def resolve_features(obj):
+        return [feature.name for feature in obj.features.all()]
+
+
+Price = Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)]
+Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
+Features = Annotated[list[text(60, min_length=1)], Field(max_length=30)]
+
+
+class RoomIn(In):
+    location_id: Id
+    name: text(120, min_length=1)
+    hourly_price: Price
+    colour: Colour = "#4f7cac"
+    features: Features = Field(default_factory=list)
+    active: bool = True
+
+
+class RoomPatch(In):
+    name: text(120, min_length=1) | None = None
+    hourly_price: Price | None = None
+    colour: Colour | None = None
+    features: Features | None = None
+    active: bool | None = None
+
+
+# ---------------------------------------------------------------- bookings
+
+
+class BusyOut(Schema):
+    """A room is taken from `starts_at` to `ends_at`; by whom is not said."""
+
+    room: RoomRef
+    location: LocationRef
+    starts_at: datetime
+    ends_at: datetime
+    local_starts_at: datetime
+    local_ends_at: datetime
+
+    @staticmethod
+    def resolve_location(obj):
+        return obj.room.location
+
+    @staticmethod
+    def resolve_local_starts_at(obj):
+        return at_location(obj.starts_at, obj)
+
+    @staticmethod
+    def resolve_local_ends_at(obj):
+        return at_location(obj.ends_at, obj)
+
+
+class ProfessionalRef(Schema):
+    id: int
+    name: str
+
+
+class BookingOut(BusyOut):
+    id: int
+    status: BookingStatus
+    professional: ProfessionalRef
+    minutes: int
+    price: Decimal
+    currency: str
+    notes: str
+    source: str
+    created_at: datetime
+    updated_at: datetime
+    cancelled_at: datetime | None
+    cancellation_reason: str
+    cancelled_late: bool = Field(
+        description="Cancelled after the location's free-cancellation deadline."
+    )
+    late_fee_waived: bool = Field(
+        description="A late cancellation whose fee staff waived: billing charges nothing."
+    )
+    cancellable_until: datetime = Field(
+        description="Cancel free (and, for a professional, move) until this time."
+    )
+
+    @staticmethod
+    def resolve_cancellable_until(obj):
+        return policy.cancellable_until(obj)
+
+
+class ChangeOut(Schema):
+    at: datetime
+    by: str | None
+    source: str
+    action: str
+    diff: dict
+
+    @staticmethod
+    def resolve_by(obj):
+        return obj.by.get_username() if obj.by else None
+
+
+class BookingDetailOut(BookingOut):
+    history: list[ChangeOut]
+
+    @staticmethod
+    def resolve_history(obj):
+        return list(obj.changes.all())
+
+
+Notes = text(2000)
+
+
+class BookingIn(In):
+    room_id: Id
+    professional_id: Id | None = Field(
+        None, description="Staff: required. A professional books for themselves only."
+    )
+    starts_at: Moment
+    ends_at: Moment
+    notes: Notes = ""
+    allow_past: bool = Field(False, description="Staff only: record a booking in the past.")
+
+
+class MoveIn(In):
+    """Move and/or resize: omitted values stay as they are; a new start alone keeps the
+    length."""
+
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
+    room_id: Id | None = None
+    allow_past: bool = False
+
+    @model_validator(mode="after")
+    def something_changes(self):
+        if self.starts_at is None and self.ends_at is None and self.room_id is None:
+            raise ValueError(_("Give a new starts_at, ends_at or room_id."))
+        return self
+
+
+class CancelIn(In):
+    reason: text(300) = ""
+    waive_late_fee: bool = Field(
+        False,
+        description=(
+            "Staff: when the cancellation is late, waive its fee (billing then charges "
+            "nothing; the booking stays a late cancellation, with who and why in its "
+            "history). Needs `waiver_reason`. A manager always may; reception only where "
+            "the location's `reception_may_waive_late_fee` is on; a professional never "
+            "(403 `waiver_refused`, nothing cancelled). Ignored when the cancellation is "
+            "free."
+        ),
+    )
+    waiver_reason: text(300) = Field("", description="Why the late fee is waived.")
+
+
+class NotesIn(In):
+    notes: Notes
+
+
+MAX_LIST_DAYS = 62
+
+
+class BookingFilters(Schema):
+    from_: Moment | None = Field(None, alias="from", description="Ends after this instant.")
+    to: Moment | None = Field(None, description="Starts before this instant.")
+    location: list[Id] | None = None
+    room: list[Id] | None = None
+    professional: list[Id] | None = None
+    status: list[BookingStatus] | None = None
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=10**6)
+
+
+class BusyFilters(Schema):
+    from_: Moment = Field(alias="from")
+    to: Moment
+    location: list[Id] | None = None
+    room: list[Id] | None = None
+
+    @model_validator(mode="after")
+    def bounded(self):
+        if self.to <= self.from_:
+            raise ValueError(_("“to” must be after “from”."))
+        if self.to - self.from_ > timedelta(days=MAX_LIST_DAYS):
+            raise ValueError(
+                _("Ask for at most %(days)d days at a time.") % {"days": MAX_LIST_DAYS}
+            )
+        return self
+
+
+# ---------------------------------------------------------------- availability
+
+MAX_AVAILABILITY_DAYS = 31
+
+
+class AvailabilityQuery(Schema):
+    from_: Day = Field(alias="from", description="First local day.")
+    to: Day = Field(description="Last local day (inclusive).")
+    minutes: Minutes = 60
+    location: list[Id] | None = None
+    room: list[Id] | None = None
+    feature: list[text(60, min_length=1)] | None = None
+    professional: Id | None = Field(
+        None, description="Staff: also require this professional to be free."
+    )
+    limit: int = Field(500, ge=1, le=2000)
+
+    @model_validator(mode="after")
+    def bounded(self):
+        if self.to < self.from_:
+            raise ValueError(_("“to” must not be before “from”."))
+        if (self.to - self.from_).days >= MAX_AVAILABILITY_DAYS:
+            raise ValueError(
+                _("Ask for at most %(days)d days at a time.") % {"days": MAX_AVAILABILITY_DAYS}
+            )
+        return self
+
+
+class FreeWindowOut(Schema):
+    room: RoomRef
+    location: LocationRef
+    starts_at: datetime
+    ends_at: datetime
+    local_starts_at: datetime
+    local_ends_at: datetime
+
+    @staticmethod
+    def resolve_room(obj):
+        return {"id": obj.room_id, "name": obj.room_name}
+
+    @staticmethod
+    def resolve_location(obj):
+        return {"id": obj.location_id, "name": obj.location_name, "tz": obj.tz}
