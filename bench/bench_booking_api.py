@@ -76,7 +76,9 @@ def prepare(rooms: int, professionals: int):
     return raw, room_ids, pro_ids
 
 
-def start_servers(workers: int, env: dict) -> tuple[int, list[subprocess.Popen]]:
+def start_servers(
+    workers: int, env: dict, app: str = "integra.asgi:application"
+) -> tuple[int, list[subprocess.Popen]]:
     """`workers` daphne processes sharing one listening socket, as behind a load balancer."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -88,7 +90,7 @@ def start_servers(workers: int, env: dict) -> tuple[int, list[subprocess.Popen]]
     daphne = str(Path(sys.executable).parent / "daphne")
     processes = [
         subprocess.Popen(
-            [daphne, "--fd", str(fd), "--access-log", os.devnull, "integra.asgi:application"],
+            [daphne, "--fd", str(fd), "--access-log", os.devnull, app],
             cwd=ROOT,
             env=env,
             pass_fds=(fd,),
