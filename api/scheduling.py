@@ -256,28 +256,37 @@ def cancel_booking(request, payload: CancelIn, booking_id: int = BookingId):
     )
 
 
-@bookings_router.post("/{booking_id}/execute", response=BookingOut)
-def execute_booking(request, booking_id: int = BookingId):
-    """Staff: the session happened."""
-    booking = access.booking_for(request.auth, booking_id)
-    staff_only(request.auth)
-    return services.mark_executed(booking, **_audit(request))
+def _staff_transition(path: str, verb, name: str, summary: str) -> None:
+    """POST /bookings/{id}/<path>: a staff-only change of state with no body, through the
+    booking service's `verb` (the refusals are the service's)."""
+
+    def handler(request, booking_id: int = BookingId):
+        booking = access.booking_for(request.auth, booking_id)
+        staff_only(request.auth)
+        return verb(booking, **_audit(request))
+
+    handler.__name__ = handler.__qualname__ = name  # the operation id and URL name
+    handler.__doc__ = summary
+    bookings_router.post(f"/{{booking_id}}/{path}", response=BookingOut)(handler)
 
 
-@bookings_router.post("/{booking_id}/no-show", response=BookingOut)
-def no_show_booking(request, booking_id: int = BookingId):
-    """Staff: the professional did not come."""
-    booking = access.booking_for(request.auth, booking_id)
-    staff_only(request.auth)
-    return services.mark_no_show(booking, **_audit(request))
-
-
-@bookings_router.post("/{booking_id}/approve", response=BookingOut)
-def approve_booking(request, booking_id: int = BookingId):
-    """Staff: accept a professional's requested booking (→ booked)."""
-    booking = access.booking_for(request.auth, booking_id)
-    staff_only(request.auth)
-    return services.approve(booking, **_audit(request))
+for _path, _verb, _name, _summary in (
+    ("execute", services.mark_executed, "execute_booking", "Staff: the session happened."),
+    ("no-show", services.mark_no_show, "no_show_booking", "Staff: the professional did not come."),
+    (
+        "approve",
+        services.approve,
+        "approve_booking",
+        "Staff: accept a professional's requested booking (→ booked).",
+    ),
+    (
+        "restore",
+        services.restore,
+        "restore_booking",
+        "Staff: undo an execution, a no-show or a cancellation.",
+    ),
+):
+    _staff_transition(_path, _verb, _name, _summary)
 
 
 @bookings_router.post("/{booking_id}/decline", response=BookingOut)
@@ -286,14 +295,6 @@ def decline_booking(request, payload: CancelIn, booking_id: int = BookingId):
     booking = access.booking_for(request.auth, booking_id)
     staff_only(request.auth)
     return services.decline(booking, reason=payload.reason, **_audit(request))
-
-
-@bookings_router.post("/{booking_id}/restore", response=BookingOut)
-def restore_booking(request, booking_id: int = BookingId):
-    """Staff: undo an execution, a no-show or a cancellation."""
-    booking = access.booking_for(request.auth, booking_id)
-    staff_only(request.auth)
-    return services.restore(booking, **_audit(request))
 
 
 @bookings_router.put("/{booking_id}/notes", response=BookingOut)

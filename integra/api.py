@@ -108,6 +108,11 @@ PROBLEMS = {
 
 
 class IntegraAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        """The handler's name ("execute_booking"): what a generated client calls it, so it
+        must not change when a module moves (ninja's default prefixes the module path)."""
+        return operation.view_func.__name__
+
     def get_openapi_schema(self, **kwargs):
         """ninja's document, plus the problem responses every operation may give."""
         schema = super().get_openapi_schema(**kwargs)

@@ -199,3 +199,26 @@ def test_the_openapi_document_and_the_docs_page_are_served_without_a_cdn(anonymo
     assert "vendor/stoplight-elements/web-components.min.js" in html
     assert 'apiDescriptionUrl="/api/v1/openapi.json"' in html
     assert "https://" not in html and "http://" not in html
+
+
+def test_operation_ids_are_the_handlers_names_unique_and_free_of_module_paths(anonymous):
+    paths = anonymous.get("/api/v1/openapi.json").json()["paths"]
+    ids = [op["operationId"] for operations in paths.values() for op in operations.values()]
+    assert len(ids) == len(set(ids))
+    transitions = {
+        path.rsplit("/", 1)[1]: operations["post"]["operationId"]
+        for path, operations in paths.items()
+        if path.startswith("/api/v1/bookings/{booking_id}/") and "post" in operations
+    }
+    assert transitions == {
+        "move": "move_booking",
+        "cancel": "cancel_booking",
+        "execute": "execute_booking",
+        "no-show": "no_show_booking",
+        "approve": "approve_booking",
+        "decline": "decline_booking",
+        "restore": "restore_booking",
+    }
+    assert paths["/api/v1/bookings/{booking_id}/execute"]["post"]["description"] == (
+        "Staff: the session happened."
+    )
