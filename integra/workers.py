@@ -85,9 +85,11 @@ class OneTripHandler(ASGIHandler):
     What it leaves out of Django's handler: the task that listens for a disconnect while
     the view runs, which could only cancel asynchronous views (ours are synchronous).
 
-    What it buys (docs/benchmarks.md, booking API on PostgreSQL, 2 cores): 4.3 → 2.5 ms of
-    daphne CPU for a request that does no database work, and with BoundedThreads 50 → 99
-    bookings/s. What it costs: `handle` is Django's ASGIHandler.handle rewritten, and it
+    What it buys (bench/bench_handler.py, docs/benchmarks.md, side by side with Django's
+    handler on 2 cores): 2.40 → 1.21 ms of daphne CPU and 436 → 831 requests/s for a
+    request that reaches no database (a 401), 7.45 → 6.46 ms and 141 → 161/s for the login
+    page; with BoundedThreads it took the booking API from 50 to 99 bookings/s. What it
+    costs: `handle` is Django's ASGIHandler.handle rewritten, and it
     calls that class's undocumented helpers (read_body, create_request, send_response,
     chunk_size). tests/integra/test_django_contract.py pins each of them and the source of
     the `handle` it replaces, so a Django upgrade that changes any fails there by name
