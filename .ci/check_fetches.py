@@ -18,7 +18,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ["accounts", "billing", "portal", "professionals", "scheduling", "backoffice", "api", "integra"]
+APPS = [
+    "accounts",
+    "billing",
+    "portal",
+    "professionals",
+    "scheduling",
+    "backoffice",
+    "api",
+    "integra",
+]
 SHORTCUTS = {"get_object_or_404", "get_list_or_404"}
 
 

@@ -4,9 +4,16 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _sync_role_groups(sender, **kwargs) -> None:
-    from . import roles
+    """Once per migrate, after the last app's permissions are made (Django sends
+    post_migrate for each app in INSTALLED_APPS order, and each app's permissions are
+    created on its own signal, before this receiver, which connects later)."""
+    from django.apps import apps
 
-    roles.sync_groups()
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if with_models and sender is with_models[-1]:
+        from . import roles
+
+        roles.sync_groups()
 
 
 class AccountsConfig(AppConfig):
@@ -15,6 +22,5 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # After every migrate (and every test-database flush): permissions of models added
-        # since the roles migration reach their groups, and flushed groups come back. No
-        # sender: each app's permissions are made on its own signal, so sync after each.
+        # since the roles migration reach their groups, and flushed groups come back.
         post_migrate.connect(_sync_role_groups, dispatch_uid="sync-role-groups")

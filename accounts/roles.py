@@ -32,6 +32,7 @@ _RECEPTION = {
 }
 _MANAGER_ALSO = {
     "scheduling": {
+        "booking": ("waive_late_fee",),  # reception only where the location allows it
         "location": _WRITE,
         "openinghours": ("view", "add", "change", "delete"),
         "room": _WRITE,
@@ -95,10 +96,6 @@ def is_staff(user: AbstractBaseUser | AnonymousUser) -> bool:
 def may(user: AbstractBaseUser | AnonymousUser, permission: str) -> bool:
     """Whether staff `user` holds `permission` ("billing.reverse_payment"), by role."""
     return is_staff(user) and user.has_perm(permission)
-
-
-def is_manager(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return bool(is_staff(user) and (user.is_superuser or user.groups.filter(name=MANAGER).exists()))
 
 
 def professional_of(user: AbstractBaseUser | AnonymousUser):

@@ -310,6 +310,9 @@ class Booking(models.Model):
         ordering = ["starts_at", "room_id"]
         verbose_name = _("booking")
         verbose_name_plural = _("bookings")
+        permissions = [
+            ("waive_late_fee", _("Can waive a late-cancellation fee at any location")),
+        ]
         indexes = [
             models.Index(fields=["room", "starts_at"]),
             models.Index(fields=["professional", "starts_at"]),

@@ -10,7 +10,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts import roles
 from accounts.audit import actor_from_request
 from backoffice import history
 from backoffice.admin.forms import BookingAdminForm, refusal_messages
@@ -92,8 +91,8 @@ class LocationAdmin(admin.ModelAdmin):
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        # Reception must not grant itself the right to waive fees.
-        if roles.is_manager(request.user):
+        # Only who may waive a fee anywhere (a manager) grants reception the right here.
+        if request.user.has_perm("scheduling.waive_late_fee"):
             return []
         return ["reception_may_waive_late_fee"]
 
