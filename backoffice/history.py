@@ -56,7 +56,8 @@ def _money(value, currency: str) -> str:
     return format_money(Decimal(value), currency)
 
 
-def _room_names(changes) -> dict[int, str]:
+def room_names(changes) -> dict[int, str]:
+    """Names of the rooms `changes` mention, in one query (pass them to `describe`)."""
     ids = set()
     for change in changes:
         ids.update(pk for pk in change.diff.get("room", []) if pk)
@@ -66,7 +67,7 @@ def _room_names(changes) -> dict[int, str]:
 def describe(change: BookingChange, tz: ZoneInfo, rooms: dict[int, str] | None = None) -> str:
     """One sentence of what `change` did, times in `tz` (the booking's location's zone)."""
     diff = change.diff or {}
-    rooms = rooms if rooms is not None else _room_names([change])
+    rooms = rooms if rooms is not None else room_names([change])
     parts = []
     if "room" in diff:
         old, new = diff["room"]

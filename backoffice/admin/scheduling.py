@@ -179,7 +179,16 @@ class BookingChangeInline(ReadOnly, admin.TabularInline):
 
     @admin.display(description=_("what"))
     def what(self, change):
-        return history.describe(change, self._zone(change))
+        return history.describe(change, self._zone(change), self._rooms(change))
+
+    def _rooms(self, change) -> dict[int, str]:
+        # The names of every room the booking's history mentions, read once per page (an
+        # inline is built for each request), not once per change.
+        cached = getattr(self, "_room_cache", None)
+        if cached is None or cached[0] != change.booking_id:
+            changes = BookingChange.objects.filter(booking_id=change.booking_id).only("diff")
+            cached = self._room_cache = (change.booking_id, history.room_names(changes))
+        return cached[1]
 
     @admin.display(description=_("by"))
     def by_whom(self, change):
@@ -273,22 +282,21 @@ class BookingAdmin(admin.ModelAdmin):
         terms = late_fees.terms(obj, request.user) if cancellable else None
         return type(form.__name__, (form,), {"request": request, "cancel_terms": terms})
 
+    def get_object(self, request, object_id, from_field=None):
+        booking = super().get_object(request, object_id, from_field)  # room__location joined
+        request.integra_booking_zone = booking.room.location.zone if booking else None
+        return booking
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # Its read-only times (created, changed) are shown in the booking's location zone.
-        booking = (
-            Booking.objects.filter(pk=object_id).select_related("room__location").first()
-            if object_id and str(object_id).isdigit()
-            else None
-        )
-        if booking is None:
-            return changeform_outside_transaction(self, request, object_id, form_url, extra_context)
-        with timezone.override(booking.room.location.zone):
-            response = changeform_outside_transaction(
-                self, request, object_id, form_url, extra_context
-            )
-            if hasattr(response, "render"):
-                response.render()  # inside the zone: a TemplateResponse renders late
-            return response
+        # Its read-only times (created, changed) are shown in the booking's location zone:
+        # the page renders inside it (a TemplateResponse renders late, so after get_object
+        # has read the booking; no second read for its zone).
+        response = changeform_outside_transaction(self, request, object_id, form_url, extra_context)
+        zone = getattr(request, "integra_booking_zone", None)
+        if zone is not None and hasattr(response, "render"):
+            with timezone.override(zone):
+                response.render()
+        return response
 
     def save_model(self, request, obj, form, change):
         """The form already handed the change to the booking service; a cancellation

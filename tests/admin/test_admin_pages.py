@@ -141,3 +141,26 @@ def test_the_booking_list_costs_the_same_queries_for_few_and_many_bookings(
         book(other_room, pro_b, at(f"{hour:02d}:00"), at(f"{hour:02d}:30"))
 
     assert queries() == few
+
+
+def test_a_bookings_page_costs_the_same_queries_however_often_it_moved_between_rooms(
+    admin_browser, book, room, other_room, pro_a, staff, at
+):
+    from scheduling import services
+    from scheduling.models import Source
+
+    booking = book(room, pro_a, at("09:00"), at("10:00"))
+
+    def queries() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as captured:
+            page = admin_browser.get(admin_url(Booking, "change", booking.pk))
+            assert page.status_code == 200
+        return len(captured), page.content.decode()
+
+    queries()  # the first page of a session reads what later ones have cached
+    once, _ = queries()
+    for target in (other_room, room, other_room, room):
+        services.move(booking, room=target, by=staff, source=Source.BACKOFFICE)
+    again, page = queries()
+    assert again == once
+    assert page.count(f"{room.name} → {other_room.name}") == 2
