@@ -65,7 +65,7 @@ def _with_local_issue_times(statements) -> list:
     return found
 
 
-def _overview_context(year: int, month: int, payment_form=None) -> dict:
+def _overview_context(user, year: int, month: int, payment_form=None) -> dict:
     professionals = Professional.objects.in_bulk()
     balances = sorted(
         (
@@ -89,11 +89,14 @@ def _overview_context(year: int, month: int, payment_form=None) -> dict:
         "payments": Payment.objects.select_related(
             "professional", "created_by", "reversal"
         ).order_by("-created_at", "-pk")[:25],
+        # Read only for who may see them (reception's page has no statements section).
         "statements": _with_local_issue_times(
             Statement.objects.filter(year=year, month=month, replaced_by__isnull=True)
             .select_related("professional")
             .order_by("professional__name")
-        ),
+        )
+        if user.has_perm("billing.view_statement")
+        else [],
         "professionals": Professional.objects.order_by("name"),
         "payment_form": payment_form or PaymentForm(),
         "reversal_form": ReversalForm(),
@@ -104,7 +107,7 @@ def _overview_context(year: int, month: int, payment_form=None) -> dict:
 @require_GET
 def overview(request):
     year, month = parse_month(request.GET.get("month"))
-    context = _overview_context(year, month)
+    context = _overview_context(request.user, year, month)
     context.update(_payment_fields(request.user, request.GET.get("professional")))
     return render(request, "backoffice/billing/overview.html", context)
 
@@ -151,7 +154,7 @@ def payment_record(request):
             )
             return redirect(f"{reverse('billing:overview')}?month={request.GET.get('month', '')}")
     year, month = parse_month(request.GET.get("month"))
-    context = _overview_context(year, month, form)
+    context = _overview_context(request.user, year, month, form)
     context.update(
         _payment_fields(
             request.user,

@@ -271,3 +271,22 @@ def test_a_professional_owing_in_two_currencies_counts_once_among_those_who_owe(
     )
     page = staff_client.get(reverse("billing:overview") + "?month=2026-10").content.decode()
     assert "1 professional owes money." in page
+
+
+def test_reception_s_billing_page_reads_no_statements_a_manager_s_lists_them(
+    client, staff, manager, statement
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def statement_queries(user) -> tuple[int, str]:
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(reverse("billing:overview"), {"month": statement.period})
+        reads = [q["sql"] for q in captured if 'FROM "billing_statement"' in q["sql"]]
+        return len(reads), page.content.decode()
+
+    reads, page = statement_queries(staff)
+    assert reads == 0 and statement.number not in page
+    reads, page = statement_queries(manager)
+    assert reads == 1 and statement.number in page
