@@ -58,6 +58,23 @@ def _strings() -> dict:
     }
 
 
+def _toolbar(view: str, local_day, today, shown: list[int], locations) -> dict:
+    """The toolbar's links: a step back and forward (a day or a week), today, the other
+    view, each location alone, and all of them."""
+    step = timedelta(days=7 if view == "week" else 1)
+    everywhere = list(Location.objects.order_by("name"))
+    return {
+        "all_locations": everywhere,
+        "prev_url": _url(view, local_day - step, shown),
+        "next_url": _url(view, local_day + step, shown),
+        "today_url": _url(view, today, shown),
+        "day_url": _url("day", local_day, shown),
+        "week_url": _url("week", local_day, shown or [loc.pk for loc in locations[:1]]),
+        "location_urls": [(loc, _url(view, local_day, [loc.pk])) for loc in everywhere],
+        "all_url": _url("day", local_day, []),
+    }
+
+
 @staff_required
 def calendar_page(request):
     """Full page, or only the calendar body for htmx navigation and resync."""
@@ -70,7 +87,6 @@ def calendar_page(request):
         locations = locations[:1]  # a week is per location; start with the first
     local_day = _local_day(request, locations)
     shown = [loc.pk for loc in locations] if ids or view == "week" else []
-    step = timedelta(days=7 if view == "week" else 1)
     zone = locations[0].zone if locations else timezone.get_current_timezone()
     today = timezone.now().astimezone(zone).date()
     context = {
@@ -80,18 +96,11 @@ def calendar_page(request):
         "today": today,
         "is_today": local_day == today,
         "week": calendar.week_of(local_day),
-        "all_locations": Location.objects.order_by("name"),
         "shown_ids": [loc.pk for loc in locations],
         "explicit_selection": bool(ids),
-        "prev_url": _url(view, local_day - step, shown),
-        "next_url": _url(view, local_day + step, shown),
-        "today_url": _url(view, today, shown),
-        "day_url": _url("day", local_day, shown),
-        "week_url": _url("week", local_day, shown or [loc.pk for loc in locations[:1]]),
-        "location_urls": [(loc, _url(view, local_day, [loc.pk])) for loc in Location.objects.all()],
-        "all_url": _url("day", local_day, []),
         "calendar_strings": _strings(),
         "payment_methods": PaymentMethod.choices,
+        **_toolbar(view, local_day, today, shown, locations),
     }
     grid = calendar.week_grid if view == "week" else calendar.day_grid
     key = "weeks" if view == "week" else "days"

@@ -43,6 +43,34 @@ def _moving(request):
     return own_booking(request, int(raw))
 
 
+def _search_data(query, moving, lengths: list[int], today: date):
+    """The search as asked, with the defaults filled in: from today, everywhere, an hour (or
+    the first length allowed); a move keeps its booking's length and starts at its place."""
+    data = query.copy()
+    data.setdefault("day", today.isoformat())
+    if moving:
+        data["minutes"] = str(moving.minutes)
+        data.setdefault("location", str(moving.room.location_id))
+    else:
+        data.setdefault("minutes", "60" if 60 in lengths else str(lengths[0] if lengths else 60))
+    return data
+
+
+def _search(request, form, locations, moving):
+    where = form.cleaned_data["location"]
+    return slots.find(
+        professional=request.professional,
+        by=request.user,
+        first_day=form.cleaned_data["day"],
+        last_day=form.last_day,
+        minutes=form.cleaned_data["minutes"],
+        locations=[where] if where else locations,
+        features=[f.name for f in form.cleaned_data["features"]],
+        now=timezone.now(),
+        moving_id=moving.pk if moving else None,
+    )
+
+
 @professional_required
 @vary_on_headers("HX-Request")
 def find(request):
@@ -53,33 +81,14 @@ def find(request):
     locations = list(Location.objects.filter(rooms__active=True).distinct())
     today = _today(locations)
     lengths = slots.allowed_lengths(locations)
-    data = request.GET.copy()
-    data.setdefault("day", today.isoformat())
-    if moving:
-        data["minutes"] = str(moving.minutes)
-        data.setdefault("location", str(moving.room.location_id))
-    else:
-        data.setdefault("minutes", "60" if 60 in lengths else str(lengths[0] if lengths else 60))
     form = FindForm(
-        data, today=today, lengths=lengths, fixed_minutes=moving.minutes if moving else None
+        _search_data(request.GET, moving, lengths, today),
+        today=today,
+        lengths=lengths,
+        fixed_minutes=moving.minutes if moving else None,
     )
-    search = None
-    status = 200
-    if form.is_valid():
-        where = form.cleaned_data["location"]
-        search = slots.find(
-            professional=request.professional,
-            by=request.user,
-            first_day=form.cleaned_data["day"],
-            last_day=form.last_day,
-            minutes=form.cleaned_data["minutes"],
-            locations=[where] if where else locations,
-            features=[f.name for f in form.cleaned_data["features"]],
-            now=timezone.now(),
-            moving_id=moving.pk if moving else None,
-        )
-    else:
-        status = 422
+    search = _search(request, form, locations, moving) if form.is_valid() else None
+    status = 200 if form.is_valid() else 422
     context = portal_context(
         "find",
         form=form,
@@ -168,6 +177,28 @@ def slot(request):
     return render(request, template, context)
 
 
+def _book_or_move(request, form, moving):
+    """The booking service's verb for the chosen slot, and the sentence that says what
+    happened. Raises its BookingError unchanged."""
+    times = {"starts_at": form.cleaned_data["starts_at"], "ends_at": form.ends_at}
+    room = form.cleaned_data["room"]
+    if moving:
+        booking = services.move(moving, room=room, **times, **audit(request))
+        messages.success(request, _("Moved. Your booking is now at the time below."))
+    else:
+        booking = services.book(
+            room=room, professional=request.professional, **times, **audit(request)
+        )
+        if booking.status == BookingStatus.REQUESTED:
+            messages.success(
+                request,
+                _("Requested. Reception will confirm it; the room is held for you meanwhile."),
+            )
+        else:
+            messages.success(request, _("Booked. See you there."))
+    return booking
+
+
 @professional_required
 @require_POST
 def book(request):
@@ -181,30 +212,7 @@ def book(request):
         return redirect("portal:find")
     room = form.cleaned_data["room"]
     try:
-        if moving:
-            booking = services.move(
-                moving,
-                starts_at=form.cleaned_data["starts_at"],
-                ends_at=form.ends_at,
-                room=room,
-                **audit(request),
-            )
-            messages.success(request, _("Moved. Your booking is now at the time below."))
-        else:
-            booking = services.book(
-                room=room,
-                professional=request.professional,
-                starts_at=form.cleaned_data["starts_at"],
-                ends_at=form.ends_at,
-                **audit(request),
-            )
-            if booking.status == BookingStatus.REQUESTED:
-                messages.success(
-                    request,
-                    _("Requested. Reception will confirm it; the room is held for you meanwhile."),
-                )
-            else:
-                messages.success(request, _("Booked. See you there."))
+        booking = _book_or_move(request, form, moving)
     except BookingError as error:
         context = _slot_context(
             request,

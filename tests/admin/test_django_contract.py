@@ -1,5 +1,5 @@
 """What our admin adapter relies on in Django's private API: if an upgrade changes it,
-this fails and says what to look at (backoffice.admin.scheduling.changeform_outside_transaction)."""
+this fails and says what to look at (backoffice.admin.bookings.changeform_outside_transaction)."""
 
 import inspect
 
