@@ -58,6 +58,13 @@ def pro_b(db):
 
 
 @pytest.fixture
+def desk(client, staff):
+    """The test client, signed in as reception."""
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
 def location(db):
     return LocationFactory(name="Lisboa Centro", tz="Europe/Lisbon", currency="EUR")
 

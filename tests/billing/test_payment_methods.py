@@ -65,12 +65,6 @@ def clock(monkeypatch):
     return INSTANT
 
 
-@pytest.fixture
-def desk(client, staff):
-    client.force_login(staff)
-    return client
-
-
 def pay(staff, professional, currency, method, **kwargs):
     kwargs.setdefault("received_on", INSTANT.date() - timedelta(days=3))
     return record_payment(

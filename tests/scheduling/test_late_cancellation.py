@@ -209,12 +209,6 @@ def test_undoing_a_waived_cancellation_clears_the_waiver(ahead, paulista, pro_a,
 # ---------------------------------------------------------------- the calendar's dialog
 
 
-@pytest.fixture
-def desk(client, staff):
-    client.force_login(staff)
-    return client
-
-
 def cancel_url(booking) -> str:
     return reverse("calendar:booking-cancel", args=[booking.pk])
 

@@ -14,12 +14,6 @@ from professionals.models import Professional
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def desk(client, staff):
-    client.force_login(staff)
-    return client
-
-
 def test_only_staff_may_open_the_professional_pages(client, pro_a):
     assert client.get(reverse("professionals:list")).status_code == 302
     client.force_login(pro_a.user)

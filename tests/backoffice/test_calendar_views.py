@@ -13,12 +13,6 @@ from ..conftest import snapshot
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def desk(client, staff):
-    client.force_login(staff)
-    return client
-
-
 def day_url(day, *locations, view="day"):
     query = f"?view={view}&date={day.isoformat()}" + "".join(f"&loc={pk}" for pk in locations)
     return reverse("calendar:calendar") + query

@@ -13,17 +13,10 @@ from billing.models import Allocation, BillingPolicy, Payment
 from billing.services import record_payment
 from scheduling import services
 from scheduling.models import Source
+from tests.billing.conftest import billing_snapshot
 from tests.factories import LocationFactory, RoomFactory
 
-from ..billing.conftest import billing_snapshot
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def desk(client, staff):
-    client.force_login(staff)
-    return client
 
 
 @pytest.fixture
