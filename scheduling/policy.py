@@ -34,6 +34,16 @@ from accounts import roles
 from .errors import InvalidBooking
 from .models import ApprovalMode, Booking, BookingStatus, Location
 
+# A location's booking policy: the fields its policy page and its admin section edit.
+POLICY_FIELDS = [
+    "cancellation_deadline_hours",
+    "booking_horizon_days",
+    "portal_min_minutes",
+    "portal_max_minutes",
+    "approval_mode",
+    "reception_may_waive_late_fee",
+]
+
 
 def binds(by) -> bool:
     """Whether the policy applies to a change made by `by`."""

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing import money as billing_money
 from scheduling.models import Feature, Location, OpeningHours, Room
+from scheduling.policy import POLICY_FIELDS
 
 
 class OpeningHoursInline(admin.TabularInline):
@@ -30,14 +31,7 @@ class LocationAdmin(admin.ModelAdmin):
         (
             _("Policy for professionals' own bookings (portal and API)"),
             {
-                "fields": [
-                    "cancellation_deadline_hours",
-                    "booking_horizon_days",
-                    "portal_min_minutes",
-                    "portal_max_minutes",
-                    "approval_mode",
-                    "reception_may_waive_late_fee",
-                ],
+                "fields": POLICY_FIELDS,
                 "description": _(
                     "Staff are not bound by the horizon, lengths and approval. A known "
                     "professional has at least one executed booking. A cancellation after "

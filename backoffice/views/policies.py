@@ -11,15 +11,7 @@ from accounts.audit import actor_from_request
 from scheduling import services
 from scheduling.access import location_for
 from scheduling.models import Location, Source
-
-POLICY_FIELDS = [
-    "cancellation_deadline_hours",
-    "booking_horizon_days",
-    "portal_min_minutes",
-    "portal_max_minutes",
-    "approval_mode",
-    "reception_may_waive_late_fee",
-]
+from scheduling.policy import POLICY_FIELDS
 
 
 class LocationPolicyForm(forms.ModelForm):
