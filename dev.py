@@ -70,6 +70,28 @@ def ensure_environment() -> None:
     env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
     env.pop("VIRTUAL_ENV", None)
     run(UV, "sync", "--locked", "--python", sys.executable, env=env)
+    compile_translations()
+
+
+def compile_translations() -> None:
+    """locale/*/LC_MESSAGES/*.po → .mo with Babel (pure Python: no gettext tools needed),
+    only where the .po is newer, so every command speaks the committed translations."""
+    for po in sorted((ROOT / "locale").glob("*/LC_MESSAGES/*.po")):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        locale = po.parent.parent.name
+        run(
+            ROOT / ".venv" / "bin" / "pybabel",
+            "compile",
+            "--statistics",
+            "-i",
+            po,
+            "-o",
+            mo,
+            "-l",
+            locale,
+        )
 
 
 def django_env(**extra: str) -> dict:

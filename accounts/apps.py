@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,15 @@ def _sync_role_groups(sender, **kwargs) -> None:
         roles.sync_groups()
 
 
+def _remember_language(sender, request, user, **kwargs) -> None:
+    """At login the session learns the user's chosen language, so no request reads it."""
+    from . import languages
+
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[languages.SESSION_KEY] = languages.chosen_by(user)
+
+
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
@@ -24,3 +34,4 @@ class AccountsConfig(AppConfig):
         # After every migrate (and every test-database flush): permissions of models added
         # since the roles migration reach their groups, and flushed groups come back.
         post_migrate.connect(_sync_role_groups, dispatch_uid="sync-role-groups")
+        user_logged_in.connect(_remember_language, dispatch_uid="remember-language")

@@ -81,3 +81,20 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.sent_at:%Y-%m-%d})"
+
+
+class Preferences(models.Model):
+    """What a person chose for themselves: for now the language they read (empty: follow
+    the browser). One row per user, made on their first choice."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences"
+    )
+    language = models.CharField(_("language"), max_length=8, blank=True, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name = _("preferences")
+        verbose_name_plural = _("preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)

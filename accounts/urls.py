@@ -11,6 +11,7 @@ from . import views
 app_name = "accounts"
 
 allauth_urlpatterns = [
+    path("language/", views.choose_language, name="choose-language"),
     path("login/", allauth_views.login, name="account_login"),
     path("logout/", allauth_views.logout, name="account_logout"),
     path("inactive/", allauth_views.account_inactive, name="account_inactive"),
@@ -37,6 +38,7 @@ allauth_urlpatterns = [
 ]
 
 urlpatterns = [
+    path("language/", views.choose_language, name="choose-language"),
     path(
         "invitation/<str:uidb36>/<str:token>/",
         views.invitation_accept,

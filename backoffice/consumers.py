@@ -4,36 +4,63 @@ resync, close on logout) is scheduling/stream.py's."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 
 from channels.db import database_sync_to_async
+from django.conf import settings
+from django.utils import translation
 
-from accounts import roles
-from billing import marks
+from accounts import languages, roles
+from billing import ledger, marks
 from scheduling.models import Booking
 from scheduling.stream import SINCE_MARGIN, CalendarStreamConsumer
 
 from . import calendar
 
 
-def _load(booking_id: int) -> tuple[calendar.BookingCard, str] | None:
+def _load(booking_id: int, wanted: list[str]) -> dict[str, tuple] | None:
+    """The booking's card and its HTML in each language a viewer reads: read once, drawn
+    once per language."""
     # fetch-ok: an event's booking, for streams already authorised
     booking = Booking.objects.for_page().filter(pk=booking_id).first()
     if booking is None:
         return None
-    card = calendar.card_for(booking)
-    return card, calendar.render_booking(card)
+    charge = ledger.booking_charge(booking)
+    drawn = {}
+    for language in wanted:
+        with translation.override(language):
+            card = calendar.card_for(booking, charge)
+            drawn[language] = (card, calendar.render_booking(card))
+    return drawn
 
 
 class StaffCalendarConsumer(CalendarStreamConsumer):
     """The receptionists' stream: every booking of the watched locations, in full."""
+
+    # How many of this process's sockets read each language (cards are drawn in these).
+    languages_in_use: Counter = Counter()
+
+    async def connect(self):
+        self.language = await database_sync_to_async(languages.for_scope)(self.scope)
+        self.languages_in_use[self.language] += 1
+        await super().connect()
+
+    async def disconnect(self, code):
+        language = getattr(self, "language", None)
+        if language is not None:
+            self.languages_in_use[language] -= 1
+            if self.languages_in_use[language] <= 0:
+                del self.languages_in_use[language]
+        await super().disconnect(code)
 
     def may_connect(self, user) -> bool:
         return user is not None and roles.is_staff(user)
 
     @classmethod
     async def prepare(cls, message: dict):
-        return await database_sync_to_async(_load)(message["booking_id"])
+        wanted = sorted(cls.languages_in_use) or [settings.LANGUAGE_CODE]
+        return await database_sync_to_async(_load)(message["booking_id"], wanted)
 
     def changed_since(self, since: datetime) -> bool:
         # A card shows its paid mark, so a payment is a change too.
@@ -43,7 +70,8 @@ class StaffCalendarConsumer(CalendarStreamConsumer):
         booking_id = message["booking_id"]
         if rendered is None:
             return {"type": "booking.gone", "booking_id": booking_id}
-        card, html = rendered
+        # A socket that connected after the cards were drawn gets the first language's.
+        card, html = rendered.get(self.language) or next(iter(rendered.values()))
         in_view = (
             card.location_id in self.location_ids
             and self.first_day is not None

@@ -13,12 +13,11 @@ import functools
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from babel import Locale, UnknownLocaleError
 from babel import numbers as babel_numbers
 from babel.core import get_global
-from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext as _
+
+from accounts.languages import reader_locale
 
 # Every money column (Payment.amount, Booking.price, Statement totals…) keeps two decimal
 # places; a currency with more minor units (KWD, BHD: 3) cannot be stored exactly.
@@ -121,19 +120,6 @@ def parse_amount(text: str | Decimal, currency: str) -> Decimal:
             % {"currency": currency, "places": digits}
         )
     return quantize(amount, currency)
-
-
-@functools.cache
-def _babel_locale(language: str) -> Locale:
-    try:
-        return Locale.parse(translation.to_locale(language))
-    except (UnknownLocaleError, ValueError):
-        return Locale.parse(translation.to_locale(settings.LANGUAGE_CODE))
-
-
-def reader_locale() -> Locale:
-    """The Babel locale of the language the current request (or command) speaks."""
-    return _babel_locale(translation.get_language() or settings.LANGUAGE_CODE)
 
 
 def format_money(amount: Decimal, currency: str) -> str:

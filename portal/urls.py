@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bookings, feed, find, home, money
+from .views import bookings, feed, find, home, money, settings
 
 app_name = "portal"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("bookings/<int:pk>/rebook/", bookings.rebook, name="booking-rebook"),
     path("money/", money.money, name="money"),
     path("month/", money.month, name="month"),
+    path("settings/", settings.settings_page, name="settings"),
     path("calendar-feed/", feed.feed_page, name="feed"),
     path("calendar-feed/new/", feed.feed_issue, name="feed-issue"),
     path("calendar-feed/stop/", feed.feed_revoke, name="feed-revoke"),

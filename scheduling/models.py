@@ -43,6 +43,13 @@ class Location(models.Model):
         default="BRL",
         validators=[RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code."))],
     )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("Emails and documents for people here are in it, unless they chose another."),
+    )
     min_booking_minutes = models.PositiveIntegerField(
         _("shortest booking (minutes)"), default=15, validators=[MinValueValidator(15)]
     )

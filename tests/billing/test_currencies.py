@@ -84,7 +84,7 @@ def test_a_payment_is_recorded_reversed_and_printed_in_the_currency_of_its_locat
     )
     assert (statement.currency, statement.closing_balance) == (currency, Decimal("40.00"))
     text = pdf_text(statement.pdf)
-    forty = {"BRL": "R$40.00", "PEN": "PEN40.00", "EUR": "€40.00", "USD": "$40.00"}[currency]
+    forty = {"BRL": "R$40.00", "PEN": "PEN40.00", "EUR": "€40.00", "USD": "US$40.00"}[currency]
     assert money.format_money(Decimal("40.00"), currency) == forty
     assert f"Currency: {currency}" in text
     assert f"AMOUNT ({currency})" in text
@@ -97,8 +97,9 @@ def test_a_payment_is_recorded_reversed_and_printed_in_the_currency_of_its_locat
     ("language", "currency", "shown"),
     [
         ("pt-br", "BRL", "R$\xa040,00"),
-        ("es", "PEN", "40,00\xa0PEN"),
-        ("en", "USD", "$40.00"),
+        ("es", "PEN", "S/\xa040.00"),  # Spanish as written in Peru
+        ("pt-pt", "EUR", "40,00\xa0€"),
+        ("en", "USD", "US$40.00"),  # British English: the dollar named
         ("en", "EUR", "€40.00"),
     ],
 )
@@ -133,7 +134,7 @@ def test_amounts_keep_the_places_of_their_currency():
     assert money.parse_amount("12,50", "PEN") == Decimal("12.50")
     with pytest.raises(money.MoneyError, match="at most 0 decimal places"):
         money.parse_amount("10.5", "JPY")
-    assert money.format_money(Decimal("1234.5"), "JPY") == "¥1,235"
+    assert money.format_money(Decimal("1234.5"), "JPY") == "JP¥1,235"
 
 
 @pytest.mark.parametrize(

@@ -138,6 +138,7 @@ def portal_requests(world, room, at, day):
             reverse("portal:month") + "?month=" + (day - timedelta(days=31)).strftime("%Y-%m"),
         ],
         "portal:feed": [reverse("portal:feed")],
+        "portal:settings": [reverse("portal:settings")],
         "portal:feed-ics": [reverse("portal:feed-ics", args=[world["feed"].token])],
         "portal:manifest": [reverse("portal:manifest")],
     }

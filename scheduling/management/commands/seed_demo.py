@@ -38,6 +38,9 @@ DEMO_PASSWORD = "integra-demo"  # noqa: S105 - printed for the demo, never for p
 WEEKDAYS = [(day, time(7), time(21)) for day in range(5)] + [(5, time(8), time(14))]
 
 # name, address, zone, currency, base hourly price, rooms (name, colour, features)
+# Each location's default language for emails and documents.
+LANGUAGE_OF_ZONE = {"America/Sao_Paulo": "pt-br", "America/Lima": "es", "Europe/Lisbon": "pt-pt"}
+
 LOCATIONS = [
     (
         "Integra Paulista",
@@ -194,7 +197,12 @@ class Command(BaseCommand):
             # professionals who have not been to the clinic yet.
             approval = ApprovalMode.MANUAL if len(locations) == 1 else ApprovalMode.KNOWN
             location = Location.objects.create(
-                name=name, address=address, tz=tz, currency=currency, approval_mode=approval
+                name=name,
+                address=address,
+                tz=tz,
+                currency=currency,
+                language=LANGUAGE_OF_ZONE.get(tz, "en"),
+                approval_mode=approval,
             )
             OpeningHours.objects.bulk_create(
                 OpeningHours(location=location, weekday=d, opens=o, closes=c)
