@@ -17,6 +17,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from accounts import formats
 from backoffice import calendar_html
 from billing import ledger, marks
 from scheduling import availability, timeslots
@@ -52,7 +53,7 @@ class BookingCard:
     def zone_label(self) -> str:
         """The location's offset or abbreviation at the booking's start ("-03", "WET"), for
         lists that mix locations."""
-        return self.starts_at.astimezone(self.zone).strftime("%Z") if self.zone else ""
+        return formats.offset(self.starts_at.astimezone(self.zone)) if self.zone else ""
 
     cancelled_late: bool = False
     late_fee_waived: bool = False

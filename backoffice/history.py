@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import formats
 from scheduling.models import BookingChange, BookingStatus, Room
 
 ACTIONS = {
@@ -45,7 +46,7 @@ def _span(start, end, tz: ZoneInfo) -> str:
     start, end = _moment(start, tz), _moment(end, tz)
     if start is None or end is None:
         return "—"
-    return f"{start:%a %d %b %Y %H:%M}–{end:%H:%M}"
+    return formats.span(start, end)
 
 
 def _money(value, currency: str) -> str:
@@ -117,7 +118,8 @@ def describe(change: BookingChange, tz: ZoneInfo, rooms: dict[int, str] | None =
 
 
 def local_at(change: BookingChange, tz: ZoneInfo) -> str:
-    return f"{change.at.astimezone(tz):%a %d %b %Y %H:%M (%Z)}"
+    at = change.at.astimezone(tz)
+    return f"{formats.moment(at)} ({formats.offset(at)})"
 
 
 def who(change: BookingChange) -> str:

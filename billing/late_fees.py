@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import formats
 from scheduling import policy
 from scheduling.models import Booking, BookingStatus
 
@@ -39,7 +40,7 @@ class CancellationTerms:
     def summary(self) -> str:
         """One sentence for the cancel dialog."""
         location = self.booking.room.location
-        until = self.free_until.astimezone(location.zone).strftime("%a %d %b %H:%M")
+        until = formats.short_moment(self.free_until.astimezone(location.zone))
         if not self.late:
             return _("Free cancellation until %(until)s: cancelling now costs nothing.") % {
                 "until": until

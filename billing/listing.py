@@ -17,12 +17,12 @@ import textwrap
 import unicodedata
 from dataclasses import dataclass
 
-from django.utils import dateformat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts import formats
 from scheduling.models import BookingStatus
 
 from . import money
@@ -115,7 +115,7 @@ def _cells(charge: Charge) -> list[str]:
     start, end = charge.local_start, charge.local_end
     room = charge.booking.room
     return [
-        f"{dateformat.format(start, 'D d/m/Y')}  {start:%H:%M}–{end:%H:%M}",
+        f"{formats.dated_day(start)}  {formats.hm(start)}–{formats.hm(end)}",
         room.name,
         room.location.name,
         duration(charge.booking.minutes),

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from accounts import formats
 from billing import ledger
 from billing.money import format_money
 from scheduling.models import Booking, BookingStatus
@@ -84,7 +85,7 @@ class Dashboard:
 
     def hours_by_week(self):
         return charts.bars(
-            [(w.first_day.strftime("%d/%m"), float(w.hours)) for w in self.weeks], unit="h"
+            [(formats.day_month(w.first_day), float(w.hours)) for w in self.weeks], unit="h"
         )
 
     @property
@@ -93,17 +94,17 @@ class Dashboard:
 
     def attendance_by_week(self):
         return charts.stacked(
-            [(w.first_day.strftime("%d/%m"), w.executed, w.no_show) for w in self.weeks]
+            [(formats.day_month(w.first_day), w.executed, w.no_show) for w in self.weeks]
         )
 
     def hours_by_month(self):
         return charts.bars(
-            [(m.first_day.strftime("%m/%y"), float(m.hours)) for m in self.months], unit="h"
+            [(formats.month_numeric(m.first_day), float(m.hours)) for m in self.months], unit="h"
         )
 
     def attendance_by_month(self):
         return charts.stacked(
-            [(m.first_day.strftime("%m/%y"), m.executed, m.no_show) for m in self.months]
+            [(formats.month_numeric(m.first_day), m.executed, m.no_show) for m in self.months]
         )
 
     def spend_by_month(self):
@@ -112,7 +113,7 @@ class Dashboard:
                 currency,
                 charts.bars(
                     [
-                        (m.first_day.strftime("%m/%y"), float(m.spend.get(currency, 0)))
+                        (formats.month_numeric(m.first_day), float(m.spend.get(currency, 0)))
                         for m in self.months
                     ],
                     unit="",

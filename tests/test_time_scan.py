@@ -317,10 +317,10 @@ def test_the_billing_page_tells_when_each_statement_was_issued_in_its_locations_
         reverse("billing:overview"), {"month": scan_day.strftime("%Y-%m")}
     ).content.decode()
     row = row_of(html, statement.number)
-    lima = statement.issued_at.astimezone(ZoneInfo("America/Lima")).strftime("%Y-%m-%d %H:%M")
+    lima = statement.issued_at.astimezone(ZoneInfo("America/Lima"))
     server = statement.issued_at.astimezone(ZoneInfo(settings.TIME_ZONE))
-    assert lima in row
-    assert server.strftime("%Y-%m-%d %H:%M") not in row
+    assert f"{lima:%a}, {lima.day} {lima:%b %Y %H:%M}" in row
+    assert f"{server.day} {server:%b %Y %H:%M}" not in row
     # The PDF's issue date is Lima's today, not the server's.
     assert f"Issued {statement.issued_at.astimezone(ZoneInfo('America/Lima')):%-d %B %Y}" in (
         text_of_pdf(bytes(statement.pdf))

@@ -1,7 +1,8 @@
 """Template filters for accounts.formats: `{% load local_formats %}` then
 `{{ start|day }}`, `{{ start|short_day }}`, `{{ start|hm }}`, `{{ start|moment }}`,
-`{{ start|month }}`, `{{ start|numeric_day }}`. Pass times already in their location's zone
-(the `|local:` filter); an empty value gives an empty string."""
+`{{ start|month }}`, `{{ first|days_to:last }}` and the rest of accounts.formats. Pass
+times already in their location's zone (the `|local:` filter); an empty value gives an
+empty string."""
 
 from django import template
 
@@ -21,10 +22,26 @@ def _filter(function):
 for _function in (
     formats.day,
     formats.short_day,
+    formats.long_day,
+    formats.full_day,
+    formats.long_date,
+    formats.medium_date,
     formats.numeric_day,
+    formats.dated_day,
+    formats.day_month,
+    formats.weekday,
+    formats.weekday_day,
     formats.month,
+    formats.month_numeric,
     formats.hm,
     formats.moment,
+    formats.short_moment,
     formats.offset,
 ):
     _filter(_function)
+
+
+@register.filter
+def days_to(first, last):
+    """`{{ first|days_to:last }}`: "2 – 8 Dec 2026"."""
+    return formats.days(first, last)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts import formats
 from accounts.audit import actor_from_request
 from backoffice import history
 from backoffice.admin.forms import BookingAdminForm, refusal_messages
@@ -33,7 +34,7 @@ def local_span(booking: Booking) -> str:
     """ "Mon 03 Mar 2025 09:00–10:00 (-03)" in the booking's location zone."""
     tz = booking.room.location.zone
     start, end = booking.starts_at.astimezone(tz), booking.ends_at.astimezone(tz)
-    return f"{start:%a %d %b %Y %H:%M}–{end:%H:%M} ({start:%Z})"
+    return f"{formats.span(start, end)} ({formats.offset(start)})"
 
 
 def changeform_outside_transaction(model_admin, request, object_id, form_url, extra_context):

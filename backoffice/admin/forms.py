@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import formats
 from accounts.audit import actor_from_request
 from scheduling import services
 from scheduling.errors import BookingError, InvalidBooking, SlotTaken
@@ -41,9 +42,9 @@ def refusal_messages(error: BookingError) -> list[str]:
                 _("%(room)s, %(day)s %(start)s–%(end)s")
                 % {
                     "room": window.room_name,
-                    "day": window.local_starts_at.strftime("%a %d %b"),
-                    "start": window.local_starts_at.strftime("%H:%M"),
-                    "end": window.local_ends_at.strftime("%H:%M"),
+                    "day": formats.short_day(window.local_starts_at),
+                    "start": formats.hm(window.local_starts_at),
+                    "end": formats.hm(window.local_ends_at),
                 }
             )
     return lines

@@ -13,7 +13,7 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import roles
+from accounts import formats, roles
 from accounts.audit import actor_from_request, client_ip
 from backoffice import calendar
 from professionals.access import professional_for
@@ -58,9 +58,9 @@ def _refusal(error: BookingError) -> JsonResponse:
                 "label": _("%(room)s, %(day)s %(start)s–%(end)s")
                 % {
                     "room": w.room_name,
-                    "day": w.local_starts_at.strftime("%a %d %b"),
-                    "start": w.local_starts_at.strftime("%H:%M"),
-                    "end": w.local_ends_at.strftime("%H:%M"),
+                    "day": formats.short_day(w.local_starts_at),
+                    "start": formats.hm(w.local_starts_at),
+                    "end": formats.hm(w.local_ends_at),
                 },
             }
             for w in error.alternatives

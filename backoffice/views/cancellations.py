@@ -13,6 +13,7 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts import formats
 from accounts.audit import client_ip
 from backoffice import calendar
 from backoffice.views.bookings import BadInput, _answer, staff_endpoint
@@ -39,7 +40,7 @@ def _terms(booking: Booking, user) -> dict:
         "waiver_note": terms.waiver_note,
         "charge_label": _("Charge the late fee (%(fee)s)") % {"fee": terms.fee_text},
         "when": f"{card.professional_name} · {card.room_name} · "
-        f"{card.local_day:%a %d %b} {card.start_label}–{card.end_label}",
+        f"{formats.short_day(card.local_day)} {card.start_label}–{card.end_label}",
     }
 
 

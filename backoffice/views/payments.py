@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts import formats
 from accounts.audit import actor_from_request
 from backoffice import calendar
 from backoffice.views.bookings import _answer, staff_endpoint
@@ -65,7 +66,7 @@ def _what_is_owed(booking: Booking) -> dict:
             else _("Nothing is left to pay on this booking.")
         ),
         "when": f"{card.professional_name} · {card.room_name} · "
-        f"{card.local_day:%a %d %b} {card.start_label}–{card.end_label}",
+        f"{formats.short_day(card.local_day)} {card.start_label}–{card.end_label}",
         "today": _local_today(booking).isoformat(),
         # Only what the booking's location accepts (no Pix in Lisbon); the service
         # refuses any other.

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import locks
+from accounts import formats, locks
 from accounts.audit import user_or_none
 from professionals.models import Professional
 
@@ -487,8 +487,8 @@ def _mark(booking, new_status: str, action: str, *, by, source: str, ip: str | N
                 _("This booking has not started yet; it can be marked %(new)s from %(time)s.")
                 % {
                     "new": BookingStatus(new_status).label.lower(),
-                    "time": current.starts_at.astimezone(current.room.location.zone).strftime(
-                        "%d %b %H:%M"
+                    "time": formats.short_moment(
+                        current.starts_at.astimezone(current.room.location.zone)
                     ),
                 }
             )

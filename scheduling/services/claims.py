@@ -10,7 +10,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import locks
+from accounts import formats, locks
 from professionals.models import Professional
 
 from .. import availability, policy, timeslots
@@ -141,9 +141,9 @@ def _clash_sentence(other: Booking, resources: set[str], *, reveal: bool) -> str
         "room": other.room.name,
         "location": location.name,
         "name": other.professional.name,
-        "day": start.strftime("%a %d %b"),
-        "start": start.strftime("%H:%M"),
-        "end": end.strftime("%H:%M"),
+        "day": formats.short_day(start),
+        "start": formats.hm(start),
+        "end": formats.hm(end),
     }
     if resources == {"room", "professional"}:
         if reveal:

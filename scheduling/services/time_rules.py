@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import formats
 from professionals.models import Professional
 
 from .. import availability, timeslots
@@ -46,7 +47,7 @@ def check_times(
                     "Bookings start and end on the quarter hour (:00, :15, :30, :45); "
                     "%(time)s is not."
                 )
-                % {"time": local.strftime("%H:%M")},
+                % {"time": formats.hm(local)},
                 code="misaligned",
                 field=name,
             )
@@ -79,7 +80,7 @@ def check_times(
     if interval is None:
         raise OutsideOpeningHours(
             _("%(location)s is closed on %(day)s.")
-            % {"location": location.name, "day": local_start.strftime("%A %d %B %Y")}
+            % {"location": location.name, "day": formats.full_day(local_start)}
         )
     opens, closes = interval
     if starts_at < opens or ends_at > closes:
@@ -87,8 +88,8 @@ def check_times(
             _("%(location)s is open from %(opens)s to %(closes)s on that day.")
             % {
                 "location": location.name,
-                "opens": opens.astimezone(tz).strftime("%H:%M"),
-                "closes": closes.astimezone(tz).strftime("%H:%M"),
+                "opens": formats.hm(opens.astimezone(tz)),
+                "closes": formats.hm(closes.astimezone(tz)),
             }
         )
     return starts_at, ends_at

@@ -276,7 +276,8 @@ def test_the_booking_page_tells_its_history_in_words_at_local_times(admin_browse
     page = admin_browser.get(change_url(booking)).content.decode()
 
     assert "Sala Pitanga → Sala Ipê" in page
-    assert f"{nine:%a %d %b %Y} 09:00–10:00 → {nine:%a %d %b %Y} 11:00–12:00" in page
+    day = f"{nine:%a}, {nine.day} {nine:%b %Y}"  # British English: "Tue, 8 Dec 2026"
+    assert f"{day} 09:00–10:00 → {day} 11:00–12:00" in page
     assert "&quot;starts_at&quot;" not in page and '"starts_at"' not in page  # no raw JSON
     change = BookingChange.objects.filter(booking=booking).last()
-    assert f"{change.at.astimezone(paulista.zone):%H:%M} (-03)" in page
+    assert f"{change.at.astimezone(paulista.zone):%H:%M} (GMT-03:00)" in page

@@ -172,4 +172,4 @@ def test_the_invitation_time_is_told_in_the_professionals_location_zone(desk, bo
         email=pro_a.email, sent_at=datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
     )
     html = desk.get(reverse("professionals:detail", args=[pro_a.pk])).content.decode()
-    assert "Invited 20 Nov 2026 10:30 (America/Lima)" in html
+    assert "Invited Fri, 20 Nov 2026 10:30 (America/Lima)" in html

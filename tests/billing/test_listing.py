@@ -27,7 +27,7 @@ def test_every_charge_is_one_line_with_its_columns_lined_up(past, pro_a, other_r
     result = listing.charge_listing(charges, "EUR", total)
     lines = [row.text for row in result.rows]
     assert all("\n" not in line for line in lines)
-    assert lines[0].startswith("Mon 05/10/2026  09:00–10:00")
+    assert lines[0].startswith("Mon, 05/10/2026  09:00–10:00")
     assert "Sala 2" in lines[1] and "1 h 30 min" in lines[1] and "No-show" in lines[1]
     assert "Late cancellation" in lines[2]
     # Amounts are right-aligned in one column that ends where the header's title ends.
@@ -58,7 +58,7 @@ def test_a_name_too_long_for_its_column_wraps_and_is_never_cut(past, pro_a, loca
     lines = row.text.split("\n")
     assert len(lines) > 1  # the names took continuation lines of the same charge
     assert all(listing.text_width(line) <= listing.LINE_WIDTH for line in lines)
-    assert lines[0].startswith("Mon 05/10/2026  09:00–10:00") and lines[0].endswith("40.00")
+    assert lines[0].startswith("Mon, 05/10/2026  09:00–10:00") and lines[0].endswith("40.00")
     header = result.header
 
     def column(start_title, end_title):
@@ -82,7 +82,7 @@ def test_the_pdf_reads_each_charge_as_one_line(past, pro_a, staff):
     text = pdf_text(Statement.objects.get(pk=statement.pk).pdf)
     line = next(line for line in text.splitlines() if "05/10/2026" in line)
     assert line.split() == [
-        "Mon",
+        "Mon,",
         "05/10/2026",
         "09:00–10:00",
         "Sala",

@@ -84,7 +84,7 @@ def test_the_pdf_shows_local_times_on_both_sides_of_the_dst_change(october, pro_
     assert "Ana Alves" in text
     assert "1 October 2026 – 31 October 2026" in text
     # Saturday before the change (UTC+1) and Monday after it (UTC+0): both 09:00 local.
-    assert "Sat 24/10/2026" in text and "Mon 26/10/2026" in text
+    assert "Sat, 24/10/2026" in text and "Mon, 26/10/2026" in text
     assert text.count("09:00–10:00") == 2  # 24th and the late-cancelled 28th
     assert "09:00–10:30" in text  # 26th, Sala 2
     assert "08:00" not in text  # what UTC would have shown on the 24th
@@ -95,10 +95,10 @@ def test_the_pdf_shows_local_times_on_both_sides_of_the_dst_change(october, pro_
     # amount; 09:00 local on both sides of the change (08:00Z before it, 09:00Z after).
     lines = {tuple(line.split()) for line in text.splitlines()}
     for expected in [
-        "Sat 24/10/2026 09:00–10:00 Sala 1 Lisboa Centro 1 h Executed 40.00",
-        "Mon 26/10/2026 09:00–10:30 Sala 2 Lisboa Centro 1 h 30 min Executed 60.00",
-        "Tue 27/10/2026 18:00–19:00 Sala 1 Lisboa Centro 1 h No-show 40.00",
-        "Wed 28/10/2026 09:00–10:00 Sala 1 Lisboa Centro 1 h Late cancellation 20.00",
+        "Sat, 24/10/2026 09:00–10:00 Sala 1 Lisboa Centro 1 h Executed 40.00",
+        "Mon, 26/10/2026 09:00–10:30 Sala 2 Lisboa Centro 1 h 30 min Executed 60.00",
+        "Tue, 27/10/2026 18:00–19:00 Sala 1 Lisboa Centro 1 h No-show 40.00",
+        "Wed, 28/10/2026 09:00–10:00 Sala 1 Lisboa Centro 1 h Late cancellation 20.00",
         "Total of 4 charges 160.00",
     ]:
         assert tuple(expected.split()) in lines, expected

@@ -105,7 +105,7 @@ def test_month_page_draws_the_charts_with_a_text_alternative(as_a, history, last
     assert "done, 1 no-show" in html  # in an aria-label and a <title>
     assert "€140.00" in html
     # The spend chart's bar title and text alternative say the amount with its currency.
-    assert f"{last_month:%m/%y}: €140.00" in html
+    assert f"{last_month:%m/%Y}: €140.00" in html
     assert as_a.get(reverse("portal:month"), {"month": "nonsense"}).status_code == 200
 
 

@@ -57,7 +57,7 @@ def when(local_day):
 
 
 def day_label(local_day) -> str:
-    return local_day.strftime("%a %d %b")
+    return f"{local_day:%a} {local_day.day} {local_day:%b}"  # British English: "Tue 8 Dec"
 
 
 def test_a_room_clash_names_the_booking_there_with_its_own_times_not_the_attempted_ones(
