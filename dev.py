@@ -5,6 +5,7 @@
                                   (PORT=8001 python3 dev.py run for another port)
     python3 dev.py test [ARGS]    the whole test suite (pytest ARGS); exit code is pytest's
     python3 dev.py setup          only the tools and the locked environment
+    python3 dev.py messages       refresh locale/*.po from the code (needs GNU gettext)
 
 The first run makes .tools/ (a virtualenv holding a pinned uv) and .venv/ (the project's
 dependencies, exactly as uv.lock says). Only the standard library is used here."""
@@ -160,6 +161,32 @@ def command_test(pytest_args: list[str]) -> int:
     return run(PYTHON, "-m", "pytest", *pytest_args, env=django_env(), check=False)
 
 
+# The languages we translate into (locale folder names) and what makemessages skips.
+TRANSLATED = ["pt_BR", "pt_PT", "es"]
+NOT_SCANNED = [".venv", ".tools", "tests", "bench", "static", "node_modules", "var"]
+
+
+def command_messages() -> int:
+    """Refresh locale/*/LC_MESSAGES/django.po from the code (Django's makemessages: new
+    strings added empty, changed ones marked fuzzy, gone ones dropped), then compile."""
+    ensure_environment()
+    if not shutil.which("xgettext"):
+        if os.geteuid() == 0 and shutil.which("apt-get"):
+            say("Installing gettext (makemessages needs xgettext)")
+            env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+            run("apt-get", "update", "-q", env=env, check=False)
+            run("apt-get", "install", "-y", "-q", "--no-install-recommends", "gettext", env=env)
+        else:
+            print("dev.py: makemessages needs GNU gettext (apt-get install gettext).")
+            return 2
+    args = ["makemessages", "--no-obsolete", "--add-location=file", "--no-wrap"]
+    args += [f"--locale={name}" for name in TRANSLATED]
+    args += [f"--ignore={folder}/*" for folder in NOT_SCANNED]
+    manage(*args, env=django_env(DEBUG="1"))
+    compile_translations()
+    return 0
+
+
 def main(argv: list[str]) -> int:
     if sys.version_info[:2] != (3, 11):
         print(f"dev.py: Integra runs on Python 3.11; this is {sys.version.split()[0]}.")
@@ -168,6 +195,8 @@ def main(argv: list[str]) -> int:
         return command_run()
     if command == "test":
         return command_test(rest)
+    if command == "messages":
+        return command_messages()
     if command == "setup":
         ensure_environment()
         return 0

@@ -3,6 +3,9 @@ everyone lands on their own start page after logging in."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
+from django.utils import translation
+
+from . import languages
 
 QUIET = {"account/messages/logged_in.txt", "account/messages/logged_out.txt"}
 
@@ -20,3 +23,10 @@ class ClinicAccountAdapter(DefaultAccountAdapter):
         if message_template in QUIET:
             return
         super().add_message(request, level, message_template, *args, **kwargs)
+
+    def send_mail(self, template_prefix, email, context):
+        """allauth's emails (password reset) in their recipient's chosen language, else in
+        the language of the browser that asked for them."""
+        chosen = languages.chosen_by(context.get("user"))
+        with translation.override(chosen or translation.get_language()):
+            super().send_mail(template_prefix, email, context)

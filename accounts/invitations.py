@@ -14,12 +14,12 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import base36_to_int, int_to_base36
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from . import locks
+from . import languages, locks
 from .models import Invitation
 
 
@@ -58,11 +58,13 @@ def _busy() -> InvitationRefused:
     )
 
 
-def invite(professional, *, by, base_url: str) -> Invitation:
+def invite(professional, *, by, base_url: str, location=None) -> Invitation:
     """Email `professional` a link to set their password; `base_url` is the site's address
-    (scheme and host) the link starts with. Refused (InvitationRefused, nothing sent or
-    written) when the professional is inactive or already has a password: they then use
-    "forgot password". The email leaves only if the transaction commits."""
+    (scheme and host) the link starts with. The email is in the professional's language:
+    their own choice, else `location`'s (where they work), else the site's. Refused
+    (InvitationRefused, nothing sent or written) when the professional is inactive or
+    already has a password: they then use "forgot password". The email leaves only if the
+    transaction commits."""
     User = get_user_model()
     with transaction.atomic(durable=True):
         with locks.waiting(_busy):
@@ -93,8 +95,9 @@ def invite(professional, *, by, base_url: str) -> Invitation:
             "link": link,
             "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
         }
-        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
-        body = render_to_string("accounts/email/invitation_message.txt", context)
+        with translation.override(languages.for_recipient(user, location)):
+            subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+            body = render_to_string("accounts/email/invitation_message.txt", context)
         transaction.on_commit(
             lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [professional.email])
         )

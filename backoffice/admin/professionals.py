@@ -11,6 +11,7 @@ from accounts.audit import Source, actor_from_request
 from billing import ledger, marks
 from professionals import services
 from professionals.models import Professional
+from scheduling import queries
 
 
 class BalancesChangeList(ChangeList):
@@ -60,7 +61,12 @@ class ProfessionalAdmin(admin.ModelAdmin):
         base_url = request.build_absolute_uri("/")
         for professional in queryset:
             try:
-                invitations.invite(professional, by=request.user, base_url=base_url)
+                invitations.invite(
+                    professional,
+                    by=request.user,
+                    base_url=base_url,
+                    location=queries.usual_location(professional),
+                )
             except invitations.InvitationRefused as refusal:
                 self.message_user(request, refusal.message, messages.WARNING)
             else:

@@ -20,6 +20,7 @@ from professionals import services
 from professionals.access import professional_for
 from professionals.forms import ProfessionalForm
 from professionals.models import Professional
+from scheduling import queries
 from scheduling.local_time import at_location
 from scheduling.models import Booking, Location, Source
 
@@ -82,7 +83,12 @@ def professional_invite(request, pk: int):
     """Email the professional a one-time link to set their password (again voids the last)."""
     professional = professional_for(request.user, pk)
     try:
-        invitations.invite(professional, by=request.user, base_url=request.build_absolute_uri("/"))
+        invitations.invite(
+            professional,
+            by=request.user,
+            base_url=request.build_absolute_uri("/"),
+            location=queries.usual_location(professional),
+        )
     except invitations.InvitationRefused as refusal:
         messages.error(request, refusal.message)
     else:

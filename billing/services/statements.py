@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts import languages
 from accounts.audit import user_or_none
 from professionals.models import Professional
 from scheduling.models import Booking
@@ -81,6 +82,18 @@ def issue_statement(
     not stored."""
     _check_period(year, month)
     currency = currency or _default_currency(professional)
+    with translation.override(language_for(professional, currency)):
+        statement = _issue(professional, year, month, currency, by, source, batch, send_email)
+    if statement is None:
+        raise BillingError(
+            _("Statements were being issued by someone else at the same time; try again.")
+        )
+    return statement
+
+
+def _issue(professional, year, month, currency, by, source, batch, send_email):
+    """issue_statement's work, in the statement's language (its lines and its PDF); None
+    when others kept issuing first."""
     content = statements.build(professional, year, month, currency)
     for _attempt in range(ATTEMPTS):
         previous = current_statement(professional, year, month, currency)
@@ -129,13 +142,18 @@ def issue_statement(
             # predecessor): render again on top of theirs.
             continue
         return statement
-    raise BillingError(
-        _("Statements were being issued by someone else at the same time; try again.")
-    )
+    return None
 
 
 class _Overtaken(Exception):
     """Another statement of the month was stored between rendering and storing ours."""
+
+
+def language_for(professional, currency: str) -> str:
+    """The language a statement (and its email) is written in: the professional's choice,
+    else that of the location billing them in `currency`, else the site's."""
+    places = payment_methods.locations_for(professional, currency)
+    return languages.for_recipient(professional.user, places[0] if places else None)
 
 
 def _today_for(professional, currency: str):
@@ -159,6 +177,11 @@ def active_currencies(professional) -> set[str]:
 def email_statement(statement: Statement) -> None:
     """Send the statement's PDF to the professional (Django's email backend)."""
     professional = statement.professional
+    with translation.override(language_for(professional, statement.currency)):
+        _send_statement(statement, professional)
+
+
+def _send_statement(statement: Statement, professional) -> None:
     message = EmailMessage(
         subject=_("Your statement %(number)s for %(period)s")
         % {"number": statement.number, "period": statement.period},
