@@ -163,7 +163,17 @@ def command_test(pytest_args: list[str]) -> int:
 
 # The languages we translate into (locale folder names) and what makemessages skips.
 TRANSLATED = ["pt_BR", "pt_PT", "es"]
-NOT_SCANNED = [".venv", ".tools", "tests", "bench", "static", "node_modules", "var"]
+# templates/admin: copies of Django's own admin templates, whose strings Django translates.
+NOT_SCANNED = [
+    ".venv",
+    ".tools",
+    "tests",
+    "bench",
+    "static",
+    "node_modules",
+    "var",
+    "templates/admin",
+]
 
 
 def command_messages() -> int:

@@ -22,14 +22,19 @@ class ApiTokenQuerySet(models.QuerySet):
 
 class ApiToken(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
     )
     name = models.CharField(_("name"), max_length=100)
-    prefix = models.CharField(max_length=12, help_text=_("First characters, to recognise it."))
-    digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    prefix = models.CharField(
+        max_length=12, help_text=_("First characters, to recognise it."), verbose_name=_("prefix")
+    )
+    digest = models.CharField(max_length=64, unique=True, verbose_name=_("digest"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    last_used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last used at"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked at"))
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -60,7 +65,10 @@ class Invitation(models.Model):
     it was sent, by whom, and when it was used."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("user"),
     )
     email = models.EmailField(_("sent to"))
     sent_by = models.ForeignKey(
@@ -88,7 +96,10 @@ class Preferences(models.Model):
     the browser). One row per user, made on their first choice."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="preferences",
+        verbose_name=_("user"),
     )
     language = models.CharField(_("language"), max_length=8, blank=True, choices=settings.LANGUAGES)
 

@@ -1,5 +1,8 @@
 """CSV exports for spreadsheets: UTF-8 with a byte-order mark (so Excel reads accents
-right), one header row, times in each location's local zone."""
+right), one header row in the reader's language, times in each location's local zone,
+dates as ISO 8601. Amounts are numbers as the reader's spreadsheet reads them: a decimal
+comma in Portuguese (and then `;` between columns, as Excel expects there), a point in
+English and Peruvian Spanish."""
 
 from __future__ import annotations
 
@@ -8,10 +11,13 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from babel import numbers as babel_numbers
 from django.utils.translation import gettext as _
 
+from accounts.languages import reader_locale
 from billing import ledger
 from billing.models import Payment
 from professionals.models import Professional
@@ -29,12 +35,22 @@ class Filters:
     status: str = ""
 
 
+def _number(value: Decimal, locale) -> str:
+    """A decimal as a number cell: its own places, no grouping, the locale's decimal sign."""
+    places = max(0, -value.as_tuple().exponent)
+    pattern = "0." + "0" * places if places else "0"
+    return babel_numbers.format_decimal(value, format=pattern, locale=locale)
+
+
 def to_csv(header: list[str], rows: Iterable[list]) -> str:
+    locale = reader_locale()
+    comma = babel_numbers.get_decimal_symbol(locale) == ","
     buffer = io.StringIO()
     buffer.write(BOM)
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=";" if comma else ",")
     writer.writerow(header)
-    writer.writerows(rows)
+    for row in rows:
+        writer.writerow([_number(v, locale) if isinstance(v, Decimal) else v for v in row])
     return buffer.getvalue()
 
 

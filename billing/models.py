@@ -35,7 +35,10 @@ class BillingPolicy(models.Model):
     DEFAULT_NO_SHOW_PERCENT = Decimal("100")
 
     location = models.OneToOneField(
-        "scheduling.Location", on_delete=models.CASCADE, related_name="billing_policy"
+        "scheduling.Location",
+        on_delete=models.CASCADE,
+        related_name="billing_policy",
+        verbose_name=_("location"),
     )
     late_cancel_percent = models.DecimalField(
         _("late cancellation charge (%)"),
@@ -99,7 +102,10 @@ class ChargeRule(models.Model):
     in force at the second time."""
 
     booking = models.OneToOneField(
-        "scheduling.Booking", on_delete=models.CASCADE, related_name="charge_rule"
+        "scheduling.Booking",
+        on_delete=models.CASCADE,
+        related_name="charge_rule",
+        verbose_name=_("booking"),
     )
     kind = models.CharField(_("kind"), max_length=12, choices=ChargeKind.choices)
     percent = models.DecimalField(
@@ -126,13 +132,26 @@ class PriceAgreement(models.Model):
     local date wins (room, then location, then everywhere; the latest start among equals)."""
 
     professional = models.ForeignKey(
-        "professionals.Professional", on_delete=models.CASCADE, related_name="price_agreements"
+        "professionals.Professional",
+        on_delete=models.CASCADE,
+        related_name="price_agreements",
+        verbose_name=_("professional"),
     )
     location = models.ForeignKey(
-        "scheduling.Location", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "scheduling.Location",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("location"),
     )
     room = models.ForeignKey(
-        "scheduling.Room", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "scheduling.Room",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("room"),
     )
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until (inclusive)"), null=True, blank=True)
@@ -202,7 +221,10 @@ class Payment(models.Model):
     payment: a row with the opposite amount. Never edited, never deleted."""
 
     professional = models.ForeignKey(
-        "professionals.Professional", on_delete=models.PROTECT, related_name="payments"
+        "professionals.Professional",
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("professional"),
     )
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3)
@@ -264,9 +286,14 @@ class Allocation(models.Model):
     """The part of a payment that settles one booking's charge. A reversal carries the
     opposite allocations of the payment it reverses."""
 
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("payment")
+    )
     booking = models.ForeignKey(
-        "scheduling.Booking", on_delete=models.PROTECT, related_name="allocations"
+        "scheduling.Booking",
+        on_delete=models.PROTECT,
+        related_name="allocations",
+        verbose_name=_("booking"),
     )
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
 
@@ -285,16 +312,22 @@ class StatementBatch(models.Model):
     """ "Issue all statements for a month": what to issue, so any worker (a page poll, the
     management command) can carry on where the last one stopped."""
 
-    year = models.PositiveSmallIntegerField()
-    month = models.PositiveSmallIntegerField()
-    targets = models.JSONField(default=list, help_text="[[professional_id, currency], ...]")
-    send_email = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    year = models.PositiveSmallIntegerField(verbose_name=_("year"))
+    month = models.PositiveSmallIntegerField(verbose_name=_("month"))
+    targets = models.JSONField(
+        default=list, help_text="[[professional_id, currency], ...]", verbose_name=_("targets")
     )
-    source = models.CharField(max_length=12, choices=Source.choices)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    send_email = models.BooleanField(default=False, verbose_name=_("send email"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    source = models.CharField(max_length=12, choices=Source.choices, verbose_name=_("source"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
 
     class Meta:
         ordering = ["-created_at"]
@@ -315,7 +348,10 @@ class Statement(models.Model):
 
     number = models.CharField(_("number"), max_length=20, unique=True)
     professional = models.ForeignKey(
-        "professionals.Professional", on_delete=models.PROTECT, related_name="statements"
+        "professionals.Professional",
+        on_delete=models.PROTECT,
+        related_name="statements",
+        verbose_name=_("professional"),
     )
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))
@@ -337,7 +373,12 @@ class Statement(models.Model):
     line_count = models.PositiveIntegerField(_("charges"), default=0)
     pdf = models.BinaryField(_("PDF"))
     batch = models.ForeignKey(
-        StatementBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="statements"
+        StatementBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="statements",
+        verbose_name=_("batch"),
     )
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
     issued_by = models.ForeignKey(

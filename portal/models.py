@@ -18,12 +18,21 @@ class CalendarFeed(models.Model):
     professional; regenerating revokes the old one (its URL then answers 404)."""
 
     professional = models.ForeignKey(
-        "professionals.Professional", on_delete=models.CASCADE, related_name="calendar_feeds"
+        "professionals.Professional",
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+        verbose_name=_("professional"),
     )
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    token = models.CharField(
+        max_length=64, unique=True, default=new_token, editable=False, verbose_name=_("token")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     last_fetched_at = models.DateTimeField(_("last fetched"), null=True, blank=True)

@@ -99,7 +99,7 @@ class Location(models.Model):
         choices=ApprovalMode.choices,
         default=ApprovalMode.AUTO,
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["name"]
@@ -156,7 +156,9 @@ class OpeningHours(models.Model):
     """One weekday's opening interval in the location's local time; a weekday without a row
     is closed."""
 
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="opening_hours")
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="opening_hours", verbose_name=_("location")
+    )
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     opens = models.TimeField(_("opens"))
     closes = models.TimeField(
@@ -203,7 +205,9 @@ class Feature(models.Model):
 
 
 class Room(models.Model):
-    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="rooms")
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="rooms", verbose_name=_("location")
+    )
     name = models.CharField(_("name"), max_length=120)
     hourly_price = models.DecimalField(
         _("hourly price"),
@@ -271,9 +275,14 @@ class BookingQuerySet(models.QuerySet):
 
 
 class Booking(models.Model):
-    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="bookings")
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("room")
+    )
     professional = models.ForeignKey(
-        "professionals.Professional", on_delete=models.PROTECT, related_name="bookings"
+        "professionals.Professional",
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        verbose_name=_("professional"),
     )
     starts_at = models.DateTimeField(_("starts at"), db_index=True)
     ends_at = models.DateTimeField(_("ends at"))
@@ -286,11 +295,19 @@ class Booking(models.Model):
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancellation_reason = models.CharField(_("cancellation reason"), max_length=300, blank=True)
@@ -349,12 +366,20 @@ class SlotClaim(models.Model):
     """One 15-minute slot of one resource (a room or a professional) held by one active
     booking. The unique constraints are the guarantee: a slot cannot be claimed twice."""
 
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="claims")
-    room = models.ForeignKey(Room, on_delete=models.CASCADE, null=True, related_name="+")
-    professional = models.ForeignKey(
-        "professionals.Professional", on_delete=models.CASCADE, null=True, related_name="+"
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="claims", verbose_name=_("booking")
     )
-    slot_start = models.DateTimeField()
+    room = models.ForeignKey(
+        Room, on_delete=models.CASCADE, null=True, related_name="+", verbose_name=_("room")
+    )
+    professional = models.ForeignKey(
+        "professionals.Professional",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        verbose_name=_("professional"),
+    )
+    slot_start = models.DateTimeField(verbose_name=_("slot start"))
 
     class Meta:
         verbose_name = _("slot claim")
@@ -385,7 +410,9 @@ class SlotClaim(models.Model):
 class BookingChange(models.Model):
     """The history of a booking: who changed what, when and from where."""
 
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="changes")
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="changes", verbose_name=_("booking")
+    )
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -412,14 +439,20 @@ class IdempotencyKey(models.Model):
     """A client's retry key. Stored in the same transaction as the booking it produced, so a
     repeated request finds it and returns the first result instead of booking again."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=200)
-    fingerprint = models.CharField(max_length=64)
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, null=True, related_name="+")
-    status_code = models.PositiveSmallIntegerField(default=201)
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    key = models.CharField(max_length=200, verbose_name=_("key"))
+    fingerprint = models.CharField(max_length=64, verbose_name=_("fingerprint"))
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, null=True, related_name="+", verbose_name=_("booking")
+    )
+    status_code = models.PositiveSmallIntegerField(default=201, verbose_name=_("status code"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")
         ]
