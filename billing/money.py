@@ -10,6 +10,7 @@ two places and a JPY amount none."""
 from __future__ import annotations
 
 import functools
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -94,6 +95,25 @@ def percent_of(amount: Decimal, percent: Decimal, currency: str) -> Decimal:
     return quantize(Decimal(amount) * Decimal(percent) / Decimal(100), currency)
 
 
+BARE_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def _typed_number(text: str | Decimal) -> Decimal:
+    """A number as the reader's language writes it ("1.234,50" in Brazil, "1,234.50" in
+    Lima; Babel's parse_decimal, strict about grouping), or a bare one with either decimal
+    sign ("42,50" or "42.50", what people type whatever their language)."""
+    if isinstance(text, Decimal):
+        return text
+    typed = str(text).strip()
+    if BARE_NUMBER.fullmatch(typed):
+        return Decimal(typed.replace(",", "."))
+    locale = reader_locale()
+    group = babel_numbers.get_group_symbol(locale)
+    if group.isspace():  # "1 234,50" typed with an ordinary space where CLDR has a narrow one
+        typed = re.sub(r"\s", group, typed)
+    return babel_numbers.parse_decimal(typed, locale=locale, strict=True)
+
+
 def parse_amount(text: str | Decimal, currency: str) -> Decimal:
     """A positive amount a person typed, exact in the currency's places.
 
@@ -102,8 +122,8 @@ def parse_amount(text: str | Decimal, currency: str) -> Decimal:
     must be seen."""
     digits = places(currency)
     try:
-        amount = Decimal(str(text).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
+        amount = _typed_number(text)
+    except (InvalidOperation, ValueError, babel_numbers.NumberFormatError):
         raise MoneyError(_("“%(text)s” is not an amount.") % {"text": text}) from None
     if not amount.is_finite():
         raise MoneyError(_("“%(text)s” is not an amount.") % {"text": text})

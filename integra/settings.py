@@ -167,6 +167,7 @@ LANGUAGES = [
     ("es", "Español"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["integra.formats"]
 # The server's own zone is never the zone a person reads: every time shown goes through the
 # location's zone. Tests run with a zone no location uses (Asia/Kathmandu, +05:45), so a
 # time formatted in the server's zone is visibly wrong there.

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.admin.numbers import LocalNumbers
 from backoffice.admin.read_only import ReadOnly
 from billing import payment_methods
 from billing.models import (
@@ -27,7 +28,7 @@ class PaymentMethodsField(forms.MultipleChoiceField):
 
 
 @admin.register(BillingPolicy)
-class BillingPolicyAdmin(admin.ModelAdmin):
+class BillingPolicyAdmin(LocalNumbers, admin.ModelAdmin):
     list_display = ["location", "late_cancel_percent", "no_show_percent", "methods"]
     list_select_related = ["location"]
 
@@ -48,7 +49,7 @@ class BillingPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(PriceAgreement)
-class PriceAgreementAdmin(admin.ModelAdmin):
+class PriceAgreementAdmin(LocalNumbers, admin.ModelAdmin):
     list_display = [
         "professional",
         "location",

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.admin.numbers import LocalNumbers
 from billing import money as billing_money
 from scheduling.models import Feature, Location, OpeningHours, Room
 from scheduling.policy import POLICY_FIELDS
@@ -66,7 +67,7 @@ class FeatureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(LocalNumbers, admin.ModelAdmin):
     list_display = ["name", "location", "price", "swatch", "feature_list", "active"]
     list_filter = ["location", "active", "features"]
     search_fields = ["name", "location__name", "features__name"]

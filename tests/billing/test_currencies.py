@@ -170,3 +170,30 @@ def test_a_code_that_is_no_currency_in_use_is_refused_with_a_sentence_and_writes
     assert (refusal.value.message, refusal.value.field) == (sentence, "currency")
     assert billing_snapshot() == before
     assert not Payment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "amount"),
+    [
+        ("pt-br", "42,50", "42.50"),
+        ("pt-br", "1.234,50", "1234.50"),
+        ("pt-br", "42.50", "42.50"),
+        ("pt-pt", "1 234,50", "1234.50"),
+        ("es", "1,234.50", "1234.50"),
+        ("es", "42,50", "42.50"),
+        ("en", "1,234.50", "1234.50"),
+    ],
+)
+def test_an_amount_is_read_as_the_readers_language_writes_it(language, typed, amount):
+    from django.utils import translation
+
+    with translation.override(language):
+        assert money.parse_amount(typed, "BRL") == Decimal(amount)
+
+
+@pytest.mark.parametrize(("language", "typed"), [("pt-br", "1,234.50"), ("es", "1.234,50")])
+def test_an_amount_grouped_the_other_way_is_refused_not_guessed(language, typed):
+    from django.utils import translation
+
+    with translation.override(language), pytest.raises(money.MoneyError):
+        money.parse_amount(typed, "BRL")
