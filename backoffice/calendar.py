@@ -273,13 +273,16 @@ def day_grid(locations, local_day: date, *, with_cancelled: bool) -> list[Locati
 
 
 def week_of(local_day: date) -> list[date]:
-    monday = local_day - timedelta(days=local_day.weekday())
-    return [monday + timedelta(days=n) for n in range(7)]
+    """The seven days of `local_day`'s week, from the day weeks start on where the reader's
+    language is written (CLDR: Monday in British English, Sunday in Brazil, Portugal and
+    Peru)."""
+    first = local_day - timedelta(days=(local_day.weekday() - formats.first_weekday()) % 7)
+    return [first + timedelta(days=n) for n in range(7)]
 
 
 def week_grid(locations, local_day: date, *, with_cancelled: bool) -> list[LocationWeek]:
-    """Per location: one row per active room, one cell per day of the week (Monday first)
-    listing that day's bookings in time order."""
+    """Per location: one row per active room, one cell per day of the week (from the
+    reader's first day) listing that day's bookings in time order."""
     if not locations:
         return []
     days = week_of(local_day)

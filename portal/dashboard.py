@@ -73,7 +73,8 @@ def month_end(day: date) -> date:
 
 
 def week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
+    """The first day of `day`'s week where the reader's language is written (CLDR)."""
+    return day - timedelta(days=(day.weekday() - formats.first_weekday()) % 7)
 
 
 @dataclass
