@@ -1,7 +1,7 @@
 // "Cancel…": asks the server what cancelling costs now (free, or late and the fee) before
 // anything happens; a late one is charged or, for who may, waived with a reason.
 import { bookingUrl, hideToast, post, settle, strings, toast } from "./calendar-server.js";
-import { placeNear } from "./calendar-create.js";
+import { keepInView, placeNear } from "./calendar-create.js";
 
 const form = document.getElementById("cancel-booking");
 const errorBox = form.querySelector(".error");
@@ -72,6 +72,7 @@ form.addEventListener("submit", async (event) => {
   if (!result.ok) {
     // Nothing was cancelled: say why beside the choice, keep the form open.
     errorBox.textContent = result.body.message || strings.networkError;
+    keepInView(form);
     return;
   }
   form.hidden = true;

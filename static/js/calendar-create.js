@@ -20,6 +20,17 @@ export function placeNear(popover, anchor) {
   popover.style.top = `${Math.max(window.scrollY + 8, top)}px`;
 }
 
+/** A popover that grew (a refusal written into it) is moved up, so its buttons stay on
+ * the screen; never above the top of the window. */
+export function keepInView(popover) {
+  const box = popover.getBoundingClientRect();
+  const overflow = box.bottom - (window.innerHeight - 8);
+  if (overflow > 0) {
+    const top = Math.max(window.scrollY + 8, box.top + window.scrollY - overflow);
+    popover.style.top = `${top}px`;
+  }
+}
+
 export function openCreateForm(selected) {
   range = selected;
   lastFocus = document.activeElement;
@@ -73,6 +84,7 @@ form.addEventListener("submit", async (event) => {
     settle(result);
   } else {
     errorBox.textContent = result.body.message || strings.networkError;
+    keepInView(form);
     settle(result, { onPick: async (alt) => settle(await book({ ...fields, room: alt.room_id, starts_at: alt.starts_at, ends_at: alt.ends_at })) });
   }
 });

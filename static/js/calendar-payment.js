@@ -1,7 +1,7 @@
 // "Record payment…": a small form beside the booking, prefilled with what it still owes
 // (asked of the server when it opens, so a part payment made elsewhere counts).
 import { bookingUrl, hideToast, post, settle, strings, toast } from "./calendar-server.js";
-import { placeNear } from "./calendar-create.js";
+import { keepInView, placeNear } from "./calendar-create.js";
 
 const form = document.getElementById("record-payment");
 const errorBox = form.querySelector(".error");
@@ -68,6 +68,7 @@ form.addEventListener("submit", async (event) => {
   submit.disabled = false;
   if (!result.ok) {
     errorBox.textContent = result.body.message || strings.networkError;
+    keepInView(form);
     const field = form.elements.namedItem(result.body.field || "") || amount;
     field.setAttribute("aria-invalid", "true");
     field.focus();

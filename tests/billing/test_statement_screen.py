@@ -24,7 +24,18 @@ SCREENS = ROOT / ("docs" if os.environ.get("UPDATE_SCREENSHOTS") else "var") / "
 
 
 @pytest.mark.skipif(not shutil.which("pdftoppm"), reason="needs pdftoppm (poppler-utils)")
-def test_a_rendered_statement_page(past, pro_a, room, other_room, location, staff, policy):
+@pytest.mark.parametrize(
+    ("language", "name", "title"),
+    [("en", "statement", "Monthly statement"), ("es", "statement-es", "Estado de cuenta mensual")],
+)
+def test_a_rendered_statement_page(
+    past, pro_a, room, other_room, location, staff, policy, language, name, title
+):
+    """In English, and in Spanish for a professional who reads Spanish (the PDF follows
+    the reader's choice, not the issuer's)."""
+    from accounts import languages
+
+    languages.choose(pro_a.user, language, by=pro_a.user, source=Source.PORTAL)
     garden = RoomFactory(
         location=location,
         name="Consultório do Jardim (piso térreo, acesso pelo pátio)",
@@ -57,9 +68,10 @@ def test_a_rendered_statement_page(past, pro_a, room, other_room, location, staf
         source=Source.BACKOFFICE,
     )
     statement = issue_statement(pro_a, 2026, 10, by=staff, source=Source.BACKOFFICE)
-    assert "Consultório do Jardim" in pdf_text(statement.pdf)
+    text = pdf_text(statement.pdf)
+    assert "Consultório do Jardim" in text and title in text
     SCREENS.mkdir(parents=True, exist_ok=True)
-    pdf = SCREENS / "statement.pdf"
+    pdf = SCREENS / f"{name}.pdf"
     pdf.write_bytes(bytes(statement.pdf))
     try:
         subprocess.run(
@@ -74,10 +86,10 @@ def test_a_rendered_statement_page(past, pro_a, room, other_room, location, staf
                 "1",
                 "-singlefile",
                 str(pdf),
-                str(SCREENS / "statement"),
+                str(SCREENS / name),
             ],
             check=True,
         )
     finally:
         pdf.unlink()
-    assert (SCREENS / "statement.png").stat().st_size > 10_000
+    assert (SCREENS / f"{name}.png").stat().st_size > 10_000

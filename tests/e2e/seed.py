@@ -122,6 +122,7 @@ paulista = Location.objects.create(
     name="Integra Paulista",
     tz="America/Sao_Paulo",
     currency="BRL",
+    language="pt-br",
     cancellation_deadline_hours=8 * 24,
     reception_may_waive_late_fee=True,
 )
@@ -153,4 +154,27 @@ for key, clock in (("to_charge", 9), ("to_waive", 11)):
         by=rita,
         source=Source.BACKOFFICE,
     ).pk
+# Lima, in Spanish: Lúcia (reception in São Paulo) switches her calendar to Portuguese and
+# Elena books from her phone in Spanish (tests/e2e/test_languages.py); nobody else is
+# affected by what they choose.
+lucia = User.objects.create_user("lucia", "lucia@clinic.test", PASSWORD, is_staff=True)
+lucia.groups.add(Group.objects.get(name=roles.RECEPTION))
+miraflores = Location.objects.create(
+    name="Sede Miraflores", tz="America/Lima", currency="PEN", language="es"
+)
+OpeningHours.objects.bulk_create(
+    OpeningHours(location=miraflores, weekday=d, opens=time(8), closes=time(20)) for d in range(7)
+)
+consultorio = Room.objects.create(
+    location=miraflores, name="Consultorio 1", hourly_price=Decimal("60"), colour="#2980b9"
+)
+elena_user = User.objects.create_user("elena", "elena@pro.test", PASSWORD)
+Professional.objects.create(
+    user=elena_user, name="Elena Espinoza", profession="Nutricionista", email=elena_user.email
+)
+ids["miraflores"] = miraflores.pk
+ids["miraflores_day"] = (
+    timezone.now().astimezone(miraflores.zone).date() + timedelta(days=3)
+).isoformat()
+ids["consultorio"] = consultorio.pk
 print(json.dumps(ids))

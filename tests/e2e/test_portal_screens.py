@@ -36,7 +36,7 @@ def phone(browser, site):
         page.goto(f"{site['urls'][0]}/accounts/login/")
         page.fill("[name=login]", email)
         page.fill("[name=password]", site["password"])
-        page.click("form [type=submit]")
+        page.click("main form [type=submit]")
         page.wait_for_url("**/portal/")
         return page
 
