@@ -5,6 +5,7 @@ times already in their location's zone (the `|local:` filter); an empty value gi
 empty string."""
 
 from django import template
+from django.conf import settings
 
 from accounts import formats
 
@@ -45,3 +46,11 @@ for _function in (
 def days_to(first, last):
     """`{{ first|days_to:last }}`: "2 – 8 Dec 2026"."""
     return formats.days(first, last)
+
+
+@register.simple_tag
+def language_choices():
+    """The languages we speak, each named as its readers write it ("English", "Português
+    (Brasil)"): what a switch offers. ({% get_available_languages %} would translate the
+    names into the current language, so a Brazilian page would offer "Inglês".)"""
+    return settings.LANGUAGES

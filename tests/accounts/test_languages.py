@@ -93,3 +93,14 @@ def test_a_message_leaving_the_system_is_in_its_recipients_language(staff, locat
     languages.choose(staff, "pt-pt", by=staff, source="backoffice")
     assert languages.for_recipient(staff, location) == "pt-pt"
     assert languages.for_recipient(None) == "en"
+
+
+def test_the_switch_names_each_language_as_its_readers_write_it(client):
+    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="pt-BR").content.decode()
+    options = re.findall(r'<option value="([^"]+)"[^>]*>([^<]+)</option>', html)
+    assert options == [
+        ("en", "English"),
+        ("pt-br", "Português (Brasil)"),
+        ("pt-pt", "Português (Portugal)"),
+        ("es", "Español"),
+    ]
