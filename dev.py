@@ -82,7 +82,9 @@ def compile_translations() -> None:
         if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
             continue
         locale = po.parent.parent.name
-        run(
+        # A catalogue half-way through an edit must not stop the set-up: the pages then
+        # speak the last good .mo (or English), and CI's translation check says what is wrong.
+        failed = run(
             ROOT / ".venv" / "bin" / "pybabel",
             "compile",
             "--statistics",
@@ -92,7 +94,10 @@ def compile_translations() -> None:
             mo,
             "-l",
             locale,
+            check=False,
         )
+        if failed:
+            print(f"dev.py: {po.relative_to(ROOT)} did not compile (see above).")
 
 
 def django_env(**extra: str) -> dict:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import Source  # noqa: F401 - the door of every change, re-exported
@@ -432,7 +433,9 @@ class BookingChange(models.Model):
         verbose_name_plural = _("booking changes")
 
     def __str__(self) -> str:
-        return f"{self.action} #{self.booking_id}"  # its time is read in the booking's zone
+        # Shown to people (the admin's history rows): no time here, it is read in the
+        # booking's zone beside it; no raw action code either.
+        return gettext("Change to booking #%(pk)s") % {"pk": self.booking_id}
 
 
 class IdempotencyKey(models.Model):
