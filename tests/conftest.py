@@ -4,7 +4,7 @@ location open 07:00–22:00 every day, two rooms, and helpers for local times.""
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from scheduling import services
 from scheduling.models import Booking, BookingChange, SlotClaim, Source
@@ -23,6 +23,16 @@ def fast_password_hashing(settings):
     """Django's default hasher spends about half a second per password by design; tests make
     hundreds of accounts and prove nothing with that cost (login flows still hash and check)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def each_test_starts_in_english():
+    """A request activates its reader's language on the thread and nothing resets it after
+    (the next request activates its own); a test that read a page in Portuguese must not
+    leave the next test's code speaking Portuguese."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
