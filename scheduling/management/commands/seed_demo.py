@@ -117,7 +117,34 @@ PROFESSIONALS = [
 
 LENGTHS = [45, 60, 60, 60, 60, 90, 90, 120]  # minutes
 GAPS = [0, 0, 0, 15, 30, 60, 120]
-NOTES = ["", "", "", "", "First session", "Follow-up", "Assessment", "Group session", "Online"]
+# What reception types beside a booking, in the language of its location (data, not ours
+# to translate): the same kinds of note everywhere.
+NOTES = {
+    "en": ["", "", "", "", "First session", "Follow-up", "Assessment", "Group session", "Online"],
+    "pt-br": [
+        "",
+        "",
+        "",
+        "",
+        "Primeira sessão",
+        "Retorno",
+        "Avaliação",
+        "Sessão em grupo",
+        "On-line",
+    ],
+    "pt-pt": [
+        "",
+        "",
+        "",
+        "",
+        "Primeira sessão",
+        "Seguimento",
+        "Avaliação",
+        "Sessão de grupo",
+        "Online",
+    ],
+    "es": ["", "", "", "", "Primera sesión", "Control", "Evaluación", "Sesión grupal", "Virtual"],
+}
 
 
 class Command(BaseCommand):
@@ -283,7 +310,8 @@ class Command(BaseCommand):
             if professional is None:
                 continue
             busy[professional.pk] |= slots
-            plan.append((room, professional, start, end, rng.random(), rng.choice(NOTES)))
+            notes = NOTES.get(location.language, NOTES["en"])[rng.randrange(len(NOTES["en"]))]
+            plan.append((room, professional, start, end, rng.random(), notes))
             if len(plan) == wanted:
                 break
         return sorted(plan, key=lambda row: (row[2], row[0].pk))
