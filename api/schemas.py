@@ -13,7 +13,15 @@ from typing import Annotated
 
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    model_validator,
+)
 
 from scheduling import policy
 from scheduling.local_time import at_location
@@ -22,8 +30,23 @@ from scheduling.models import BookingStatus
 MAX_ID = 2**63 - 1
 NO_NUL = r"^[^\x00]*$"
 
+# In a query string every value is text, so ids there are read from digits (Id); in a JSON
+# body an id is a JSON integer and nothing else (BodyId): `true` is not room 1, "3" is not 3.
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+BodyId = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
 Minutes = Annotated[int, Field(ge=15, le=24 * 60, multiple_of=15)]
+BodyMinutes = Annotated[int, Strict(), Field(ge=15, le=24 * 60, multiple_of=15)]
+BodyBool = Annotated[bool, Strict()]
+
+
+def _iso_text(value):
+    """A time is ISO 8601 text ("2026-12-02T09:00:00-03:00"), never a number: a unix
+    timestamp or a bare integer is refused, not guessed."""
+    if not isinstance(value, str):
+        raise ValueError(
+            _("Give an ISO 8601 date and time with its offset, e.g. 2026-12-02T09:00:00-03:00.")
+        )
+    return value
 
 
 def _plausible(value):
@@ -34,7 +57,7 @@ def _plausible(value):
     return value
 
 
-Moment = Annotated[AwareDatetime, AfterValidator(_plausible)]
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_plausible)]
 Day = Annotated[date, AfterValidator(_plausible)]
 
 
@@ -95,7 +118,7 @@ class LocationOut(Schema):
 
 
 class OpeningHoursIn(In):
-    weekday: int = Field(ge=0, le=6)
+    weekday: Annotated[int, Strict()] = Field(ge=0, le=6)
     opens: time
     closes: time
 
@@ -105,18 +128,21 @@ class LocationIn(In):
     address: text(300) = ""
     tz: text(64, min_length=1) = "UTC"
     currency: text(3, min_length=3) = "BRL"
-    min_booking_minutes: Minutes = 15
-    max_booking_minutes: Minutes = 8 * 60
+    min_booking_minutes: BodyMinutes = 15
+    max_booking_minutes: BodyMinutes = 8 * 60
     opening_hours: list[OpeningHoursIn] = Field(default_factory=list, max_length=7)
 
 
 class LocationPatch(In):
-    name: text(120, min_length=1) | None = None
-    address: text(300) | None = None
-    tz: text(64, min_length=1) | None = None
-    currency: text(3, min_length=3) | None = None
-    min_booking_minutes: Minutes | None = None
-    max_booking_minutes: Minutes | None = None
+    """Only the fields given change. A field given as null is refused (422): none of these
+    can be emptied, so null is not "leave it"."""
+
+    name: text(120, min_length=1) = None
+    address: text(300) = None
+    tz: text(64, min_length=1) = None
+    currency: text(3, min_length=3) = None
+    min_booking_minutes: BodyMinutes = None
+    max_booking_minutes: BodyMinutes = None
     opening_hours: list[OpeningHoursIn] | None = Field(None, max_length=7)
 
 
@@ -145,20 +171,22 @@ Features = Annotated[list[text(60, min_length=1)], Field(max_length=30)]
 
 
 class RoomIn(In):
-    location_id: Id
+    location_id: BodyId
     name: text(120, min_length=1)
     hourly_price: Price
     colour: Colour = "#4f7cac"
     features: Features = Field(default_factory=list)
-    active: bool = True
+    active: BodyBool = True
 
 
 class RoomPatch(In):
-    name: text(120, min_length=1) | None = None
-    hourly_price: Price | None = None
-    colour: Colour | None = None
+    """Only the fields given change; null is refused for all but `features` (null: keep)."""
+
+    name: text(120, min_length=1) = None
+    hourly_price: Price = None
+    colour: Colour = None
     features: Features | None = None
-    active: bool | None = None
+    active: BodyBool = None
 
 
 # ---------------------------------------------------------------- bookings
@@ -244,14 +272,14 @@ Notes = text(2000)
 
 
 class BookingIn(In):
-    room_id: Id
-    professional_id: Id | None = Field(
+    room_id: BodyId
+    professional_id: BodyId | None = Field(
         None, description="Staff: required. A professional books for themselves only."
     )
     starts_at: Moment
     ends_at: Moment
     notes: Notes = ""
-    allow_past: bool = Field(False, description="Staff only: record a booking in the past.")
+    allow_past: BodyBool = Field(False, description="Staff only: record a booking in the past.")
 
 
 class MoveIn(In):
@@ -260,8 +288,8 @@ class MoveIn(In):
 
     starts_at: Moment | None = None
     ends_at: Moment | None = None
-    room_id: Id | None = None
-    allow_past: bool = False
+    room_id: BodyId | None = None
+    allow_past: BodyBool = False
 
     @model_validator(mode="after")
     def something_changes(self):
@@ -272,7 +300,7 @@ class MoveIn(In):
 
 class CancelIn(In):
     reason: text(300) = ""
-    waive_late_fee: bool = Field(
+    waive_late_fee: BodyBool = Field(
         False,
         description=(
             "Staff: when the cancellation is late, waive its fee (billing then charges "

@@ -11,6 +11,7 @@ import json
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -221,10 +222,32 @@ def method_not_allowed(method: str, allowed: list[str]) -> HttpResponse:
     return response
 
 
+def unsupported_body(content_type: str) -> HttpResponse:
+    return problem(
+        415,
+        "unsupported_media_type",
+        _("Unsupported media type"),
+        _("Send the request's body as JSON (Content-Type: application/json), not %(type)s.")
+        % {"type": content_type or _("no content type")},
+    )
+
+
+def _json_type(content_type: str) -> bool:
+    return content_type == "application/json" or content_type.endswith("+json")
+
+
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+FORM_TYPES = {"application/x-www-form-urlencoded", "text/plain"}
+
+
 class ApiProblemsMiddleware:
-    """Refusals that django-ninja answers before any handler of ours runs, as problem
-    details too: a method the endpoint does not have (405, plain text from ninja) keeps its
-    `Allow` header and gains a sentence. Only under the API's prefix; pages are untouched."""
+    """Refusals answered before any handler of ours runs, as problem details too:
+    - a body that is not JSON (text/plain, a form, multipart with or without a boundary) is
+      refused with 415 before anything reads it (Django's CSRF check would parse a form
+      body, and a multipart one without a boundary raised a 500 there);
+    - a method the endpoint does not have (405, plain text from ninja) keeps its `Allow`
+      header and gains a sentence.
+    Only under the API's prefix; pages are untouched."""
 
     prefix = "/api/v1/"
 
@@ -232,6 +255,16 @@ class ApiProblemsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(self.prefix) and request.method in WRITES:
+            content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+            has_body = request.META.get("CONTENT_LENGTH", "") not in ("", "0") or (
+                "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "")
+            )
+            form = content_type.startswith("multipart/") or content_type in FORM_TYPES
+            if form or (has_body and not _json_type(content_type)):
+                # LocaleMiddleware has not run yet: speak the caller's Accept-Language.
+                with translation.override(translation.get_language_from_request(request)):
+                    return unsupported_body(content_type)
         response = self.get_response(request)
         if (
             response.status_code == 405
