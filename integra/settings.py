@@ -205,13 +205,16 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 
 # allauth's rate limits (failed logins, reset requests) count in the cache: with several
-# processes it must be shared, so Redis when configured.
+# processes it must be shared, so Redis when configured. Sessions are in the database, so
+# Redis being down never signs anyone out; the cache then works without it (integra/cache.py)
+# and gives up on a connection within half a second.
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "integra.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "integra",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 
