@@ -221,6 +221,7 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": url,
         "DEBUG": "0",
+        "HTTPS": "0",  # plain HTTP on this machine
         "ASGI_THREADS": str(args.threads),
         "LOG_LEVEL": "ERROR",
         "REDIS_URL": os.environ.get("REDIS_URL", ""),

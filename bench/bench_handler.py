@@ -62,6 +62,7 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
         "DEBUG": "0",
+        "HTTPS": "0",  # plain HTTP on this machine
         "SECRET_KEY": "integra-benchmark-only-not-a-secret",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "LOG_LEVEL": "ERROR",

@@ -8,6 +8,11 @@ DEBUG          "1"/"true" to turn on
 ALLOWED_HOSTS  comma separated
 EMAIL_HOST     when set, email goes out by SMTP (EMAIL_PORT, EMAIL_HOST_USER,
                EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL); else to the console
+HTTPS          default: on when DEBUG is off. Redirects to HTTPS, secure cookies, HSTS
+               (SECURE_HSTS_SECONDS, default a year). HTTPS=0 only on a machine no one
+               reaches over a network (the tests do).
+PROXY_SSL_HEADER  behind a reverse proxy that terminates TLS: the header it sets, e.g.
+               X-Forwarded-Proto (and the proxy must strip it from clients)
 """
 
 import os
@@ -44,6 +49,20 @@ ALLOWED_HOSTS = [
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
+
+# HTTPS whenever DEBUG is off (`manage.py check --deploy` is clean then): plain HTTP is
+# redirected, cookies only travel encrypted, browsers are told to use HTTPS for a year.
+HTTPS = env_flag("HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD", True)
+if os.environ.get("PROXY_SSL_HEADER"):
+    # The proxy terminates TLS and says so in this header; without it every request would
+    # look like plain HTTP and be redirected forever.
+    header = os.environ["PROXY_SSL_HEADER"].upper().replace("-", "_")
+    SECURE_PROXY_SSL_HEADER = (f"HTTP_{header}", "https")
 
 INSTALLED_APPS = [
     "daphne",

@@ -13,3 +13,5 @@ import os
 os.environ.setdefault("TIME_ZONE", "Asia/Kathmandu")
 # The tests run with DEBUG off, where the settings insist on a key of our own.
 os.environ.setdefault("SECRET_KEY", "integra-tests-only-not-a-secret")
+# Test clients and the browser tests' daphne speak plain HTTP on this machine.
+os.environ.setdefault("HTTPS", "0")

@@ -50,3 +50,41 @@ def test_the_tests_themselves_run_in_a_zone_no_location_uses():
     from django.conf import settings
 
     assert settings.TIME_ZONE == "Asia/Kathmandu"
+
+
+def test_production_settings_pass_djangos_deployment_check():
+    """DEBUG off, a real key and host, nothing else: HTTPS, secure cookies and HSTS are on
+    by default, so `check --deploy` finds nothing to warn about."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DEBUG": "0",
+        "SECRET_KEY": "k3Jd9x-2mQpL7vRt5wYz8aBcDeFgHiJkLmNoPqRsTuVwXyZ012345",
+        "ALLOWED_HOSTS": "clinic.example",
+        "DATABASE_URL": f"sqlite:///{ROOT}/var/deploy-check.sqlite3",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_behind_a_proxy_the_https_header_is_trusted_only_when_named():
+    code = "import integra.settings as s; print(getattr(s, 'SECURE_PROXY_SSL_HEADER', None))"
+    base = {"PATH": os.environ.get("PATH", ""), "DEBUG": "0", "SECRET_KEY": "x" * 50}
+    plain = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True
+    )
+    assert plain.stdout.strip() == "None"
+    proxied = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**base, "PROXY_SSL_HEADER": "X-Forwarded-Proto"},
+        capture_output=True,
+        text=True,
+    )
+    assert proxied.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')"
