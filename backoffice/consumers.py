@@ -41,11 +41,6 @@ class StaffCalendarConsumer(CalendarStreamConsumer):
     # How many of this process's sockets read each language (cards are drawn in these).
     languages_in_use: Counter = Counter()
 
-    async def connect(self):
-        self.language = await database_sync_to_async(languages.for_scope)(self.scope)
-        self.languages_in_use[self.language] += 1
-        await super().connect()
-
     async def disconnect(self, code):
         language = getattr(self, "language", None)
         if language is not None:
@@ -55,7 +50,13 @@ class StaffCalendarConsumer(CalendarStreamConsumer):
         await super().disconnect(code)
 
     def may_connect(self, user) -> bool:
-        return user is not None and roles.is_staff(user)
+        if user is None or not roles.is_staff(user):
+            return False
+        # Read here, in the thread the base class already uses for this check: no other
+        # database round trip while the socket connects.
+        self.language = languages.for_scope(self.scope)
+        self.languages_in_use[self.language] += 1
+        return True
 
     @classmethod
     async def prepare(cls, message: dict):
