@@ -11,7 +11,7 @@ are data, not our strings, and are left out of the comparison."""
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,7 +19,7 @@ import pytest
 from babel.messages.pofile import read_po
 from django.conf import settings
 from django.core import mail
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -141,8 +141,6 @@ def clinic(location, room, other_room, pro_a, pro_b, staff, manager, at, day):
 
     def book(where, start, end, **kwargs):
         zone = where.location.zone
-        from datetime import datetime, time
-
         on = kwargs.pop("on", day)
         starts = datetime.combine(on, time(*map(int, start.split(":"))), tzinfo=zone)
         ends = datetime.combine(on, time(*map(int, end.split(":"))), tzinfo=zone)
@@ -321,9 +319,7 @@ def test_nothing_english_of_ours_reaches_a_reader_of_another_language(
     pro_a.user.set_unusable_password()
     pro_a.user.save()
     mail.outbox.clear()
-    with __import__("django").test.utils.override_settings(
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
-    ):
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         with django_capture_on_commit_callbacks(execute=True):
             invitations.invite(pro_a, by=staff, base_url="https://clinic.example")
         billing.statements.email_statement(statement)

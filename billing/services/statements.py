@@ -82,8 +82,11 @@ def issue_statement(
     not stored."""
     _check_period(year, month)
     currency = currency or _default_currency(professional)
-    with translation.override(language_for(professional, currency)):
-        statement = _issue(professional, year, month, currency, by, source, batch, send_email)
+    place = billing_place(professional, currency)
+    with translation.override(language_for(professional, place)):
+        statement = _issue(
+            professional, year, month, currency, by, source, batch, send_email, place
+        )
     if statement is None:
         raise BillingError(
             _("Statements were being issued by someone else at the same time; try again.")
@@ -91,7 +94,7 @@ def issue_statement(
     return statement
 
 
-def _issue(professional, year, month, currency, by, source, batch, send_email):
+def _issue(professional, year, month, currency, by, source, batch, send_email, place):
     """issue_statement's work, in the statement's language (its lines and its PDF); None
     when others kept issuing first."""
     content = statements.build(professional, year, month, currency)
@@ -106,7 +109,7 @@ def _issue(professional, year, month, currency, by, source, batch, send_email):
             number=number,
             version=version,
             replaces=previous.number if previous else None,
-            issued_on=_today_for(professional, currency),
+            issued_on=_today_at(place),
         )
         statement = Statement(
             number=number,
@@ -149,18 +152,23 @@ class _Overtaken(Exception):
     """Another statement of the month was stored between rendering and storing ours."""
 
 
-def language_for(professional, currency: str) -> str:
-    """The language a statement (and its email) is written in: the professional's choice,
-    else that of the location billing them in `currency`, else the site's."""
+def billing_place(professional, currency: str):
+    """The location that bills `professional` in `currency` (the first, when several do),
+    or None: its zone dates the statement and its language is the default one."""
     places = payment_methods.locations_for(professional, currency)
-    return languages.for_recipient(professional.user, places[0] if places else None)
+    return places[0] if places else None
 
 
-def _today_for(professional, currency: str):
+def language_for(professional, place) -> str:
+    """The language a statement (and its email) is written in: the professional's choice,
+    else that of `place` (billing_place), else the site's."""
+    return languages.for_recipient(professional.user, place)
+
+
+def _today_at(place):
     """The issue date printed on a statement: today where the professional books in that
     currency (in Kiritimati it is already tomorrow while UTC is still today)."""
-    places = payment_methods.locations_for(professional, currency)
-    return payment_methods.today_at(places[0]) if places else timezone.now().date()
+    return payment_methods.today_at(place) if place else timezone.now().date()
 
 
 def _default_currency(professional) -> str:
@@ -177,7 +185,8 @@ def active_currencies(professional) -> set[str]:
 def email_statement(statement: Statement) -> None:
     """Send the statement's PDF to the professional (Django's email backend)."""
     professional = statement.professional
-    with translation.override(language_for(professional, statement.currency)):
+    place = billing_place(professional, statement.currency)
+    with translation.override(language_for(professional, place)):
         _send_statement(statement, professional)
 
 
