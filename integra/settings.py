@@ -153,14 +153,24 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels-redis, waiting out a Redis outage instead of ending every socket
+            # (integra/channel_layer.py).
+            "BACKEND": "integra.channel_layer.ResilientRedisChannelLayer",
             # redis-py 8 reads with a 5 s socket timeout by default, the same as
             # channels-redis's blocking-pop timeout: idle consumers then crash with
             # "Timeout reading from ...". A longer socket timeout keeps them alive.
             # Its pools also stop at 100 connections and then raise instead of waiting:
-            # a burst of (re)connecting screens needs more.
+            # a burst of (re)connecting screens needs more. A Redis that cannot be reached
+            # is given up on within two seconds, not the system's TCP timeout.
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "max_connections": 1000}],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": 30,
+                        "socket_connect_timeout": 2,
+                        "max_connections": 1000,
+                    }
+                ],
                 "capacity": 1000,
                 "expiry": 30,
             },
@@ -168,6 +178,9 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# How often each process checks that it still hears the channel layer (scheduling/fanout.py:
+# a restarted Redis forgets every group membership). The in-memory layer cannot; 0 = never.
+LIVE_HEARTBEAT_SECONDS = float(os.environ.get("LIVE_HEARTBEAT_SECONDS", "1" if REDIS_URL else "0"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [

@@ -4,9 +4,13 @@ changes there, in the shape its viewer may see.
 
 Client → server: {"type": "subscribe", "locations": [ids], "first_day": "YYYY-MM-DD",
                   "last_day": "YYYY-MM-DD", "since": "<when the grid was drawn, ISO>"}
-Server → client: {"type": "subscribed", ..., "changed": bool}   when anything may have
-                  changed since `since` (or it is missing), the client re-fetches its grid
-                  (resync); a grid drawn a moment ago is not drawn twice
+Server → client: {"type": "subscribed", ..., "changed": bool, "paused": bool}   when
+                  anything may have changed since `since` (or it is missing), the client
+                  re-fetches its grid (resync); a grid drawn a moment ago is not drawn twice;
+                  `paused`: the channel layer cannot be reached just now
+                 {"type": "live.paused"}   the process lost the channel layer: the page says
+                  live updates are paused (everything else works)
+                 {"type": "resync"}   the layer is back and its groups re-joined: re-fetch
                  {"type": "booking", "action", "booking_id", "location_id", "room_id",
                   "local_day", "status", "html"}   a change inside the client's view
                  {"type": "booking.gone", "booking_id"}  a change outside it (moved away)
@@ -82,15 +86,23 @@ class CalendarStreamConsumer(AsyncWebsocketConsumer):
         if not await database_sync_to_async(self.may_connect)(user):
             await self.close(code=4403)
             return
+        # The process's hub tells this socket when live updates pause and resume, and joins
+        # its groups again after the layer lost them (scheduling/fanout.py).
+        self.hub = fanout.hub_for(self.channel_layer)
+        await self.hub.attach(self)
         self.groups_joined.add(user_group(user.pk))
-        await self.channel_layer.group_add(user_group(user.pk), self.channel_name)
+        await self.hub.join(user_group(user.pk), self.channel_name)
         await self.accept()
 
     async def disconnect(self, code):
         for group in getattr(self, "groups_joined", ()):
-            await self.channel_layer.group_discard(group, self.channel_name)
-        if getattr(self, "location_ids", None):
-            await fanout.hub_for(self.channel_layer).unwatch(self)
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception:  # the layer is unreachable; it forgets the member itself
+                pass
+        hub = getattr(self, "hub", None)
+        if hub is not None:
+            await hub.detach(self)
 
     async def receive(self, text_data=None, bytes_data=None):
         try:
@@ -117,9 +129,7 @@ class CalendarStreamConsumer(AsyncWebsocketConsumer):
         # (scheduling/fanout.py); only the per-user group is joined socket by socket.
         self.first_day, self.last_day = first, last
         self.location_ids = set(allowed)
-        await fanout.hub_for(self.channel_layer).watch(
-            self, {events.location_group(pk) for pk in allowed}
-        )
+        await self.hub.watch(self, {events.location_group(pk) for pk in allowed})
         # Joined first, checked second: whatever commits from here on arrives live, and
         # whatever happened since the page was drawn is caught by the check.
         changed = since is None or await database_sync_to_async(self.changed_since)(since)
@@ -130,6 +140,8 @@ class CalendarStreamConsumer(AsyncWebsocketConsumer):
                 "first_day": first.isoformat(),
                 "last_day": last.isoformat(),
                 "changed": changed,
+                # The layer is unreachable: the page works, but says it is not live.
+                "paused": not self.hub.live,
             }
         )
 

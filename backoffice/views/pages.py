@@ -51,6 +51,7 @@ def _strings() -> dict:
         "tryInstead": _("Free instead:"),
         "live": _("Live"),
         "offline": _("Reconnecting…"),
+        "paused": _("Live updates paused"),
         "networkError": _("Could not reach the server; nothing was changed."),
         "pickProfessional": _("Choose a professional from the list."),
         "showCancelled": _("Show cancelled"),

@@ -10,7 +10,7 @@ function setState(state) {
   const badge = calBody()?.querySelector(".live");
   if (badge) {
     badge.dataset.liveState = state;
-    badge.textContent = state === "live" ? strings.live : strings.offline;
+    badge.textContent = { live: strings.live, paused: strings.paused }[state] ?? strings.offline;
   }
 }
 
@@ -30,10 +30,17 @@ export function subscribe() {
 function onMessage(event) {
   const message = JSON.parse(event.data);
   if (message.type === "subscribed") {
-    setState("live");
+    // Paused: the server cannot reach its channel layer just now; the page still works and
+    // is told to resync when live updates are back.
+    setState(message.paused ? "paused" : "live");
     // A grid drawn a moment ago, with nothing changed since, is not fetched and drawn again.
     if (message.changed === false) markSynced();
     else resync();
+  } else if (message.type === "live.paused") {
+    setState("paused");
+  } else if (message.type === "resync") {
+    setState("live");
+    resync();
   } else if (message.type === "booking") {
     placeBooking({
       bookingId: message.booking_id, roomId: message.room_id,

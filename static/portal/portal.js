@@ -101,11 +101,23 @@ function subscribe() {
   }));
 }
 
+function setLive(state) {
+  document.body.dataset.live = state;
+  const note = document.querySelector(".live-paused");
+  if (note) note.hidden = state !== "paused";
+}
+
 function onMessage(event) {
   const message = JSON.parse(event.data);
   const kind = document.querySelector("[data-view]")?.dataset.view;
   if (message.type === "subscribed") {
-    document.body.dataset.live = "live";
+    // Paused: the server cannot reach its channel layer; it says "resync" when it can.
+    setLive(message.paused ? "paused" : "live");
+    refresh();
+  } else if (message.type === "live.paused") {
+    setLive("paused");
+  } else if (message.type === "resync") {
+    setLive("live");
     refresh();
   } else if (message.type === "busy" && kind === "slots") {
     takeAway(message);
@@ -121,7 +133,7 @@ function connect() {
   socket.addEventListener("open", () => { retryDelay = 500; subscribe(); });
   socket.addEventListener("message", onMessage);
   socket.addEventListener("close", (event) => {
-    document.body.dataset.live = "offline";
+    setLive("offline");
     if (event.code === 4401 || event.code === 4403) return; // signed out, or not allowed
     setTimeout(connect, retryDelay);
     retryDelay = Math.min(retryDelay * 2, 10000);

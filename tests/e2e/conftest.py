@@ -99,7 +99,11 @@ def site():
             )
         for port, process in zip(ports, servers, strict=True):
             _wait_for(port, process)
-        yield {"urls": [f"http://127.0.0.1:{p}" for p in ports], **seeded}
+        yield {
+            "urls": [f"http://127.0.0.1:{p}" for p in ports],
+            "database_url": env["DATABASE_URL"],
+            **seeded,
+        }
     finally:
         for process in servers:
             process.terminate()

@@ -20,6 +20,7 @@ from django.contrib.auth.models import Group  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts import roles  # noqa: E402
+from accounts.models import ApiToken  # noqa: E402
 from professionals.models import Professional  # noqa: E402
 from scheduling import services  # noqa: E402
 from scheduling.models import Location, OpeningHours, Room, Source  # noqa: E402
@@ -177,4 +178,9 @@ ids["miraflores_day"] = (
     timezone.now().astimezone(miraflores.zone).date() + timedelta(days=3)
 ).isoformat()
 ids["consultorio"] = consultorio.pk
+# Porto, for the Redis restart test (tests/e2e/test_layer_restart.py): it books through the API.
+ids["porto"] = porto.pk
+ids["porto_rooms"] = [room.pk for room in porto_rooms]
+ids["carla"] = carla.pk
+ids["rita_token"] = ApiToken.issue(rita, "e2e")[1]
 print(json.dumps(ids))

@@ -118,6 +118,7 @@ def test_subscribing_acknowledges_the_locations_and_days_watched(staff, location
             "first_day": str(day),
             "last_day": str(day),
             "changed": True,  # no `since`: the client cannot know, so it resyncs
+            "paused": False,  # the layer is there: updates are live
         }
         await communicator.disconnect()
 
