@@ -26,6 +26,11 @@ def _text(max_length: int, min_length: int = 0):
     return Annotated[str, Field(min_length=min_length, max_length=max_length, pattern=NO_NUL)]
 
 
+Email = Annotated[
+    str, Field(min_length=3, max_length=254, pattern=NO_NUL, json_schema_extra={"format": "email"})
+]
+
+
 class ProfessionalOut(Schema):
     id: int
     name: str
@@ -41,7 +46,7 @@ class ProfessionalIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     name: _text(150, 1)
-    email: _text(254, 3)
+    email: Email
     profession: _text(100) = ""
     registration_number: _text(60) = ""
     phone: _text(40) = ""
@@ -52,7 +57,7 @@ class ProfessionalPatch(Schema):
     model_config = ConfigDict(extra="forbid")
 
     name: _text(150, 1) | None = None
-    email: _text(254, 3) | None = None
+    email: Email | None = None
     profession: _text(100) | None = None
     registration_number: _text(60) | None = None
     phone: _text(40) | None = None

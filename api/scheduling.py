@@ -27,6 +27,7 @@ from api.schemas import (
     BusyFilters,
     BusyOut,
     CancelIn,
+    DeclineIn,
     FreeWindowOut,
     LocationIn,
     LocationOut,
@@ -290,7 +291,7 @@ for _path, _verb, _name, _summary in (
 
 
 @bookings_router.post("/{booking_id}/decline", response=BookingOut)
-def decline_booking(request, payload: CancelIn, booking_id: int = BookingId):
+def decline_booking(request, payload: DeclineIn, booking_id: int = BookingId):
     """Staff: refuse a requested booking with a reason (→ cancelled, slots freed)."""
     booking = access.booking_for(request.auth, booking_id)
     staff_only(request.auth)

@@ -7,6 +7,7 @@ rules themselves (quarter hours, opening hours, conflicts) are the service's.
 Output comes in two shapes for bookings: `BookingOut`, a booking in full, for staff and for
 the booking's own professional; and `BusyOut`, which says only that a room is taken when."""
 
+import re
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Annotated
@@ -19,11 +20,13 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     Strict,
+    WithJsonSchema,
     model_validator,
 )
 
-from scheduling import policy
+from scheduling import policy, timeslots
 from scheduling.local_time import at_location
 from scheduling.models import BookingStatus
 
@@ -33,9 +36,20 @@ NO_NUL = r"^[^\x00]*$"
 # In a query string every value is text, so ids there are read from digits (Id); in a JSON
 # body an id is a JSON integer and nothing else (BodyId): `true` is not room 1, "3" is not 3.
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-BodyId = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
+
+
+def _json_integer(value):
+    """A JSON integer: 3, or 3.0 (JSON Schema's `integer` includes it); never true or "3"."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+BodyId = Annotated[int, BeforeValidator(_json_integer), Strict(), Field(ge=1, le=MAX_ID)]
 Minutes = Annotated[int, Field(ge=15, le=24 * 60, multiple_of=15)]
-BodyMinutes = Annotated[int, Strict(), Field(ge=15, le=24 * 60, multiple_of=15)]
+BodyMinutes = Annotated[
+    int, BeforeValidator(_json_integer), Strict(), Field(ge=15, le=24 * 60, multiple_of=15)
+]
 BodyBool = Annotated[bool, Strict()]
 
 
@@ -57,8 +71,40 @@ def _plausible(value):
     return value
 
 
-Moment = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_plausible)]
-Day = Annotated[date, AfterValidator(_plausible)]
+# The schema says what the validators enforce, so a client (or schemathesis) that follows
+# the document is not refused: RFC 3339 text with an offset, years 2000–2100.
+YEARS = r"^(20[0-9]{2}|2100)-"
+Moment = Annotated[
+    AwareDatetime,
+    BeforeValidator(_iso_text),
+    AfterValidator(_plausible),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": YEARS}),
+]
+Day = Annotated[
+    date,
+    AfterValidator(_plausible),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": YEARS}),
+]
+
+# A time of day on a clock: "07:00". Not an RFC 3339 `time`, which needs an offset: opening
+# hours are wall-clock times of the location, in its zone, whatever the offset that day.
+CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+def _clock_text(value):
+    if isinstance(value, time):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(CLOCK, value):
+        raise ValueError(_("Give a time of day as HH:MM, e.g. 07:00."))
+    return time.fromisoformat(value)
+
+
+Clock = Annotated[
+    time,
+    BeforeValidator(_clock_text),
+    PlainSerializer(lambda value: value.strftime("%H:%M"), return_type=str),
+    WithJsonSchema({"type": "string", "pattern": CLOCK, "examples": ["07:00"]}),
+]
 
 
 def text(max_length: int, *, min_length: int = 0):
@@ -87,8 +133,8 @@ class RoomRef(Schema):
 
 class OpeningHoursOut(Schema):
     weekday: int = Field(description="0 = Monday … 6 = Sunday")
-    opens: time
-    closes: time = Field(description="00:00 means midnight at the end of the day")
+    opens: Clock
+    closes: Clock = Field(description="00:00 means midnight at the end of the day")
 
 
 class LocationOut(Schema):
@@ -118,16 +164,38 @@ class LocationOut(Schema):
 
 
 class OpeningHoursIn(In):
-    weekday: Annotated[int, Strict()] = Field(ge=0, le=6)
-    opens: time
-    closes: time
+    weekday: Annotated[int, BeforeValidator(_json_integer), Strict()] = Field(ge=0, le=6)
+    opens: Clock
+    closes: Clock = Field(description="00:00 means midnight at the end of the day")
+
+
+Zone = Annotated[
+    str,
+    WithJsonSchema(
+        {"type": "string", "enum": sorted(timeslots._zone_names()), "description": "IANA zone"}
+    ),
+]
+CURRENCY = r"^[A-Z]{3}$"
+
+
+def _currency_code(value):
+    if not isinstance(value, str) or not re.fullmatch(CURRENCY, value):
+        raise ValueError(_("Use a three-letter ISO 4217 code."))
+    return value
+
+
+Currency = Annotated[
+    str,
+    BeforeValidator(_currency_code),
+    WithJsonSchema({"type": "string", "pattern": CURRENCY, "description": "ISO 4217 code"}),
+]
 
 
 class LocationIn(In):
     name: text(120, min_length=1)
     address: text(300) = ""
-    tz: text(64, min_length=1) = "UTC"
-    currency: text(3, min_length=3) = "BRL"
+    tz: Zone = "UTC"
+    currency: Currency = "BRL"
     min_booking_minutes: BodyMinutes = 15
     max_booking_minutes: BodyMinutes = 8 * 60
     opening_hours: list[OpeningHoursIn] = Field(default_factory=list, max_length=7)
@@ -139,8 +207,8 @@ class LocationPatch(In):
 
     name: text(120, min_length=1) = None
     address: text(300) = None
-    tz: text(64, min_length=1) = None
-    currency: text(3, min_length=3) = None
+    tz: Zone = None
+    currency: Currency = None
     min_booking_minutes: BodyMinutes = None
     max_booking_minutes: BodyMinutes = None
     opening_hours: list[OpeningHoursIn] | None = Field(None, max_length=7)
@@ -165,7 +233,24 @@ class RoomOut(Schema):
         return [feature.name for feature in obj.features.all()]
 
 
-Price = Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)]
+PRICE = r"^[0-9]{1,8}(\.[0-9]{1,2})?$"
+
+
+def _price_text(value):
+    """Money is decimal text ("40", "40.50"): a JSON number would be a binary float."""
+    if not isinstance(value, str) or not re.fullmatch(PRICE, value):
+        raise ValueError(
+            _('Give the amount as decimal text with at most 2 decimals, e.g. "40.50".')
+        )
+    return value
+
+
+Price = Annotated[
+    Decimal,
+    BeforeValidator(_price_text),
+    Field(ge=0, max_digits=10, decimal_places=2),
+    WithJsonSchema({"type": "string", "pattern": PRICE, "examples": ["40.00"]}),
+]
 Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
 Features = Annotated[list[text(60, min_length=1)], Field(max_length=30)]
 
@@ -312,6 +397,18 @@ class CancelIn(In):
         ),
     )
     waiver_reason: text(300) = Field("", description="Why the late fee is waived.")
+
+
+class DeclineIn(In):
+    reason: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=300,
+            pattern=r"^[^\x00]*[^\s\x00][^\x00]*$",
+            description="Why the request is declined; the professional reads it.",
+        ),
+    ]
 
 
 class NotesIn(In):

@@ -417,7 +417,7 @@ def test_executing_a_booking_that_has_not_started_is_refused(as_staff, book, roo
             },
             "at most 6",
         ),
-        ({"name": "Porto", "currency": "euro"}, "3 characters"),
+        ({"name": "Porto", "currency": "euro"}, "three-letter ISO 4217 code"),
     ],
 )
 def test_bad_locations_are_refused_and_nothing_is_created(as_manager, location, body, words):

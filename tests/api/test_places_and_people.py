@@ -30,9 +30,7 @@ def test_a_manager_creates_and_updates_a_location_with_its_opening_hours(as_mana
     )
     assert created.status_code == 201, created.content
     location = Location.objects.get(name="Porto")
-    assert created.json()["opening_hours"] == [
-        {"weekday": 0, "opens": "08:00:00", "closes": "00:00:00"}
-    ]
+    assert created.json()["opening_hours"] == [{"weekday": 0, "opens": "08:00", "closes": "00:00"}]
 
     updated = as_manager.patch(f"/locations/{location.pk}", {"address": "Rua Nova 1"})
 
