@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "django_htmx",
+    "health_check",  # its command: manage.py health_check health --no-http
     "allauth",
     "allauth.account",
     "accounts",
