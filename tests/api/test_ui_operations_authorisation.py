@@ -17,7 +17,7 @@ from scheduling.models import Location
 from tests.conftest import snapshot
 from tests.factories import ProfessionalFactory
 
-from .conftest import session_api, token_api
+from .conftest import PREFIX, session_api, token_api
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +103,30 @@ def test_each_actor_gets_the_expected_status_from_each_ui_operation(
         assert everything() == before, "a refused request changes nothing"
     else:
         assert response["Content-Type"].startswith("application/json") or want == 204
+
+
+@pytest.mark.parametrize(
+    ("actor", "path"),
+    [
+        (MANAGER, "/bookings/{a_past}/rebook"),
+        (MANAGER, "/bookings/{a_booking}/repeat"),
+        (MANAGER, "/professionals/{newcomer}/invitations"),
+        (A, "/me/calendar-feed"),
+    ],
+)
+def test_a_bodiless_post_sent_as_multipart_without_a_boundary_is_a_415_not_a_500(
+    world, actor, path
+):
+    api = session_api(world["users"][actor])
+    before = everything()
+
+    response = api.client.post(
+        PREFIX + path.format(**world),
+        b"--x\r\nrest",
+        content_type="multipart/form-data",
+        headers=api.headers,
+    )
+
+    assert response.status_code == 415, response.content[:500]
+    assert response["Content-Type"] == "application/problem+json"
+    assert everything() == before
