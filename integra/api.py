@@ -26,8 +26,14 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
+from accounts.invitations import InvitationRefused
 from accounts.models import TOKEN_PREFIX, ApiToken, hash_token
+from api.cancellations import router as cancellations_router
+from api.invitations import router as invitations_router
+from api.policies import router as policies_router
+from api.preferences import router as preferences_router
 from api.professionals import router as professionals_router
+from api.rebooking import router as rebooking_router
 from api.scheduling import (
     availability_router,
     bookings_router,
@@ -36,6 +42,7 @@ from api.scheduling import (
     rooms_router,
 )
 from api.tokens import router as tokens_router
+from portal.api import router as calendar_feed_router
 from scheduling.errors import BookingError
 
 from . import problems
@@ -102,7 +109,10 @@ PROBLEMS = {
     "401": "Not signed in, or the API token is unknown or revoked.",
     "403": "Not allowed for this user, or the session's CSRF token is missing.",
     "404": "Unknown, or not yours to see.",
-    "409": "The slot is taken (with alternatives), or the booking's state forbids it.",
+    "409": (
+        "The slot is taken (with alternatives), the booking's state forbids it, or the "
+        "account's state forbids an invitation."
+    ),
     "422": "Invalid input: the fields at fault are in `errors`.",
 }
 
@@ -121,7 +131,7 @@ class IntegraAPI(NinjaAPI):
         for path, operations in schema["paths"].items():
             for method, operation in operations.items():
                 codes = ["401", "403", "404", "422"]
-                if "/bookings" in path and method != "get":
+                if method != "get" and ("/bookings" in path or path.endswith("/invitations")):
                     codes.append("409")
                 for code in codes:
                     operation["responses"].setdefault(
@@ -147,6 +157,7 @@ api.add_exception_handler(NinjaValidationError, problems.invalid_input)
 api.add_exception_handler(DjangoValidationError, problems.invalid_model)
 api.add_exception_handler(BookingError, problems.booking_refused)
 api.add_exception_handler(HttpError, problems.http_error)
+api.add_exception_handler(InvitationRefused, problems.invitation_refused)
 api.add_exception_handler(Http404, problems.not_found)
 api.add_exception_handler(RequestDataTooBig, problems.too_large)
 
@@ -157,6 +168,13 @@ api.add_router("/bookings", bookings_router)
 api.add_router("/busy", busy_router)
 api.add_router("/availability", availability_router)
 api.add_router("/tokens", tokens_router)
+# Operations the UI offers beyond the resources above (docs/api.md maps each to its page).
+api.add_router("", policies_router)
+api.add_router("", cancellations_router)
+api.add_router("", rebooking_router)
+api.add_router("", invitations_router)
+api.add_router("", preferences_router)
+api.add_router("", calendar_feed_router)
 
 # Last, so it only catches what no endpoint matched: unknown URLs answer as problems too.
 fallback_router = Router()

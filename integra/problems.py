@@ -195,6 +195,11 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem(exc.status_code, "http_error", str(exc.message), str(exc.message))
 
 
+def invitation_refused(request: HttpRequest, exc) -> HttpResponse:
+    """accounts.invitations.InvitationRefused: the account's state forbids an invitation."""
+    return problem(409, "invitation_refused", _("Invitation not sent"), exc.message)
+
+
 def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
     detail = str(exc) or _("There is nothing here, or you may not see it.")
     return problem(404, "not_found", _("Not found"), detail)

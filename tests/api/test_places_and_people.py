@@ -216,6 +216,8 @@ def test_operation_ids_are_the_handlers_names_unique_and_free_of_module_paths(an
         "approve": "approve_booking",
         "decline": "decline_booking",
         "restore": "restore_booking",
+        "rebook": "rebook_booking",
+        "repeat": "repeat_booking",
     }
     assert paths["/api/v1/bookings/{booking_id}/execute"]["post"]["description"] == (
         "Staff: the session happened."
