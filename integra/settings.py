@@ -101,6 +101,36 @@ MIDDLEWARE = [
     "accounts.middleware.StaffOnlyAdminMiddleware",
 ]
 
+# Content-Security-Policy (django-csp 4): the browser runs only scripts and styles served
+# from our own origin, plus an inline <script>/<style> carrying this response's nonce
+# (`nonce="{{ request.csp_nonce }}"`; django-csp adds 'nonce-…' to the header only on pages
+# that use it). No 'unsafe-inline' anywhere: no event-handler attributes (onclick=...), no
+# style="..." attributes (positions and colours are classes or SVG attributes; scripts set
+# element.style, which CSP allows). 'self' covers the same-origin websocket in
+# connect-src. Statement PDFs are rendered by weasyprint on the server, not under this policy.
+# Kept in one block: the middleware goes right after SecurityMiddleware so every page
+# rendered below it (403s included) can use the nonce.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 ROOT_URLCONF = "integra.urls"
 ASGI_APPLICATION = "integra.asgi.application"
 

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from backoffice import calendar_html
 from backoffice.admin.numbers import LocalNumbers
 from billing import money as billing_money
 from scheduling.models import Feature, Location, OpeningHours, Room
@@ -83,12 +84,7 @@ class RoomAdmin(LocalNumbers, admin.ModelAdmin):
 
     @admin.display(description=_("colour"))
     def swatch(self, room):
-        return format_html(
-            '<span style="display:inline-block;width:1.2em;height:1.2em;border-radius:3px;'
-            'vertical-align:middle;background:{}"></span> {}',
-            room.colour,
-            room.colour,
-        )
+        return format_html("{} {}", calendar_html.swatch(room.colour, "1.2em"), room.colour)
 
     @admin.display(description=_("features"))
     def feature_list(self, room):

@@ -14,11 +14,13 @@ const clock = (minutes) => {
   const m = ((minutes % 1440) + 1440) % 1440;
   return `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
 };
+/** Where a booking is drawn: its at-/len- classes (calendar-grid.css), or what a drag set. */
+const placed = (booking, name) => Number(getComputedStyle(booking).getPropertyValue(name));
 /** The card says where it is while it is dragged, not where it was. */
 const showSpan = (booking) => {
   const label = booking.querySelector(".b-time");
-  const start = Number(booking.style.getPropertyValue("--start"));
-  const len = Number(booking.style.getPropertyValue("--len"));
+  const start = placed(booking, "--start");
+  const len = placed(booking, "--len");
   if (label) label.textContent = `${clock(start)}–${clock(start + len)}`;
 };
 
@@ -73,9 +75,8 @@ function startCreate(event, cell) {
 
 function startBookingDrag(event, booking, resizing) {
   const home = booking.parentElement;
-  const original = { start: booking.style.getPropertyValue("--start"), len: booking.style.getPropertyValue("--len"),
-                     label: booking.querySelector(".b-time")?.textContent };
-  const slotHeight = booking.offsetHeight / (Number(original.len) / 15);
+  const original = { len: placed(booking, "--len"), label: booking.querySelector(".b-time")?.textContent };
+  const slotHeight = booking.offsetHeight / (original.len / 15);
   const grabSlots = Math.floor((event.clientY - booking.getBoundingClientRect().top) / slotHeight);
   const startX = event.clientX, startY = event.clientY;
   let dragging = false;
@@ -105,8 +106,8 @@ function startBookingDrag(event, booking, resizing) {
   };
   const putBack = () => {
     home.append(booking);
-    booking.style.setProperty("--start", original.start);
-    booking.style.setProperty("--len", original.len);
+    booking.style.removeProperty("--start"); // back to its classes
+    booking.style.removeProperty("--len");
     const label = booking.querySelector(".b-time");
     if (label && original.label !== undefined) label.textContent = original.label;
   };

@@ -32,6 +32,14 @@ if (sheet) {
   });
 }
 
+// ------------------------------------------------------------------ copy fields
+
+// A read-only address (the calendar feed's) is selected whole when focused, ready to copy.
+// Here rather than in an onfocus attribute: the Content-Security-Policy runs no inline code.
+document.addEventListener("focusin", (event) => {
+  if (event.target.matches?.("input.copy[readonly]")) event.target.select();
+});
+
 // ------------------------------------------------------------------ live updates
 
 const live = document.querySelector("[data-view]");

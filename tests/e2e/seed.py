@@ -183,4 +183,7 @@ ids["porto"] = porto.pk
 ids["porto_rooms"] = [room.pk for room in porto_rooms]
 ids["carla"] = carla.pk
 ids["rita_token"] = ApiToken.issue(rita, "e2e")[1]
+# Olga sets the clinic up in the admin (a superuser: every model's pages, the internal ones
+# too): tests/e2e/test_csp.py walks them all.
+User.objects.create_superuser("olga", "olga@clinic.test", PASSWORD)
 print(json.dumps(ids))
