@@ -35,6 +35,8 @@ document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(
 # that use them (forms post to them, scripts fetch them) or they answer with a file.
 NOT_PAGES = {
     "favicon.ico": "a redirect to the icon",
+    "health": "plain text or JSON for monitoring (tests/integra/test_health.py)",
+    "health-live": "plain text for a load balancer",
     "choose-language": "POST from the language switch",
     "accounts:choose-language": "POST from the language switch",
     "calendar:booking-create": "POST from the calendar's new-booking form",
