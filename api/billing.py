@@ -9,6 +9,9 @@ professional reads their own payments, charges and balance and nothing of anyone
 source=API, the user and their IP address. Statements and exports are in api/statements.py,
 agreements and billing policies in api/prices.py."""
 
+from datetime import date
+from zoneinfo import ZoneInfo
+
 from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.utils import timezone
@@ -20,6 +23,8 @@ from accounts import roles
 from accounts.audit import actor_from_request
 from api.billing_schemas import (
     AccountOut,
+    ActivityOut,
+    ActivityQuery,
     BalanceFilters,
     BalanceOut,
     ChargeDetailOut,
@@ -37,11 +42,12 @@ from api.billing_schemas import (
     amount,
     charge_out,
     income_row,
+    period_out,
     year_month,
 )
 from api.scheduling import _fingerprint, manager_only, staff_only
 from api.schemas import MAX_ID
-from billing import ledger, payment_methods, reports, services
+from billing import activity, ledger, payment_methods, reports, services
 from billing.access import (
     payment_for,
     payments_visible_to,
@@ -54,6 +60,7 @@ payments_router = Router(tags=["payments"])
 charges_router = Router(tags=["payments"])
 balances_router = Router(tags=["balances"])
 income_router = Router(tags=["balances"])
+activity_router = Router(tags=["balances"])
 
 RowId = Path(..., ge=1, le=MAX_ID)
 
@@ -254,6 +261,27 @@ def get_balance(request, professional_id: int = RowId):
             )
             for a in accounts
         ],
+    }
+
+
+@activity_router.get("", response=ActivityOut)
+def my_activity(request, query: Query[ActivityQuery]):
+    """A professional: their own month — booked hours, spend, executed and no-shows per
+    week and per month (the portal's "My month")."""
+    own = roles.professional_of(request.auth)
+    if own is None or roles.is_staff(request.auth):
+        raise AuthorizationError(message=_("Only professionals may do this."))
+    location = Location.objects.first()
+    zone = location.zone if location else ZoneInfo("UTC")
+    this_month = timezone.now().astimezone(zone).date().replace(day=1)
+    shown = date(*year_month(query.month), 1) if query.month else this_month
+    shown = min(shown, activity.add_months(this_month, 12))
+    found = activity.build(own, shown)
+    return {
+        "month": f"{shown.year}-{shown.month:02d}",
+        "totals": period_out(found.month),
+        "weeks": [period_out(p) for p in found.weeks],
+        "months": [period_out(p) for p in found.months],
     }
 
 

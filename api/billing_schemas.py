@@ -355,6 +355,56 @@ def income_row(row) -> dict:
     }
 
 
+class ActivityQuery(Schema):
+    month: MonthText | None = Field(
+        None, description="Default: this month; at most twelve months ahead (later: that)."
+    )
+
+
+class SpendOut(Schema):
+    currency: Currency
+    amount: AmountOut
+
+
+class PeriodOut(Schema):
+    """A week or a month of a professional's own bookings, by their local days."""
+
+    first_day: date
+    last_day: date
+    hours: str = Field(pattern=r"^[0-9]+\.[0-9]{2}$", description='Booked hours, e.g. "12.50".')
+    executed: int
+    no_show: int
+    booked: int = Field(description="Booked or requested, not marked yet.")
+    late_cancelled: int
+    spend: list[SpendOut] = Field(description="What these bookings charge, per currency.")
+
+
+def period_out(period) -> dict:
+    return {
+        "first_day": period.first_day,
+        "last_day": period.last_day,
+        "hours": str(period.hours),
+        "executed": period.executed,
+        "no_show": period.no_show,
+        "booked": period.booked,
+        "late_cancelled": period.late_cancelled,
+        "spend": [
+            {"currency": currency, "amount": amount(total, currency)}
+            for currency, total in period.spend_list
+        ],
+    }
+
+
+class ActivityOut(Schema):
+    """The portal's "My month": the month's totals, its weeks (starting on the reader's
+    first day of the week, Accept-Language) and the six months up to it."""
+
+    month: MonthText
+    totals: PeriodOut
+    weeks: list[PeriodOut]
+    months: list[PeriodOut]
+
+
 # ---------------------------------------------------------------- statements
 
 

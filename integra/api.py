@@ -27,7 +27,13 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from accounts.models import TOKEN_PREFIX, ApiToken, hash_token
-from api.billing import balances_router, charges_router, income_router, payments_router
+from api.billing import (
+    activity_router,
+    balances_router,
+    charges_router,
+    income_router,
+    payments_router,
+)
 from api.prices import agreements_router, billing_policies_router
 from api.professionals import router as professionals_router
 from api.scheduling import (
@@ -174,6 +180,7 @@ api.add_router("/payments", payments_router)
 api.add_router("/charges", charges_router)
 api.add_router("/balances", balances_router)
 api.add_router("/income", income_router)
+api.add_router("/activity", activity_router)
 api.add_router("/statements", statements_router)
 api.add_router("/exports", exports_router)
 api.add_router("/agreements", agreements_router)

@@ -522,3 +522,20 @@ def test_a_refusal_speaks_the_callers_language(as_staff, pro_a, owed):
 
     body = problem_of(response, 422)
     assert "Lisboa Centro" in body["detail"] and "não" in body["detail"]
+
+
+def test_a_professional_reads_their_own_month_and_only_theirs(
+    as_a, as_staff, pro_a, pro_b, owed, room, book, at, past_day
+):
+    book(room, pro_b, at("13:00", on=past_day), at("15:00", on=past_day), allow_past=True)
+    month = f"{past_day.year}-{past_day.month:02d}"
+
+    body = as_a.get("/activity", month=month).json()
+
+    assert body["month"] == month and len(body["months"]) == 6
+    assert body["totals"]["hours"] == "2.00" and body["totals"]["booked"] == 2
+    assert body["totals"]["spend"] == [{"currency": "EUR", "amount": "80.00"}]
+    assert body["months"][-1] == body["totals"]
+    assert sum(w["booked"] for w in body["weeks"]) == 2
+    problem_of(as_staff.get("/activity"), 403)
+    problem_of(as_a.get("/activity", month="1999-01"), 422)

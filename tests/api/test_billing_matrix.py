@@ -54,6 +54,7 @@ MATRIX = [
     ("GET", "/balances", None, READ_OWN),
     ("GET", "/balances/{pro_a}", None, OF_A),
     ("GET", "/income?month={month}", None, STAFF_READS),
+    ("GET", "/activity?month={month}", None, (401, 403, 403, 200, 200)),
     ("GET", "/statements", None, (401, 403, 200, 200, 200)),
     (
         "POST",

@@ -53,6 +53,7 @@ def test_nothing_a_reads_of_billing_names_b_or_shows_bs_money(
             as_a.get(f"/statements/{their_statement.pk}"),
             as_a.get(f"/statements/{their_statement.pk}/pdf"),
             as_a.get("/income", month=month),
+            as_a.get("/activity", month=month),
             as_a.get("/payments/setup", professional=pro_b.pk),
             as_a.get("/exports/payments"),
             as_a.post(f"/payments/{their_payment.pk}/reverse", {"reason": "mine now"}),
@@ -67,6 +68,7 @@ def test_nothing_a_reads_of_billing_names_b_or_shows_bs_money(
             for secret in SECRETS_OF_B:
                 assert secret not in text, (response.request["PATH_INFO"], secret)
             assert "37.77" not in text and '"60.00"' not in text  # B's payment and charge
+        assert responses[16].json()["totals"]["spend"] == [{"currency": "EUR", "amount": "40.00"}]
         assert responses[2].status_code == responses[6].status_code == 404
         assert responses[10].status_code == responses[13].status_code == 404
         assert responses[14].status_code == 404
