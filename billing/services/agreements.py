@@ -96,7 +96,7 @@ def delete_agreement(agreement: PriceAgreement, *, by, source: str, ip: str | No
     with transaction.atomic(durable=True):
         user = user_or_none(by)
         if user is not None:
-            message = [{"deleted": {}, "source": source, "ip": ip}]
+            message = [{"source": source, "ip": ip}]  # the admin writes no text for a deletion
             LogEntry.objects.log_actions(user.pk, [agreement], DELETION, message)
         PriceAgreement.objects.filter(pk=agreement.pk).delete()
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.admin.models import LogEntry
+from django.contrib.admin.models import DELETION, LogEntry
 
 from billing.models import Allocation, BillingPolicy, Payment, PaymentKey, PriceAgreement, Statement
 from tests.factories import LocationFactory, RoomFactory
@@ -455,6 +455,8 @@ def test_a_manager_makes_changes_ends_and_deletes_an_agreement(
 
     assert as_manager.delete(f"/agreements/{body['id']}").status_code == 204
     assert not PriceAgreement.objects.exists()
+    deleted = LogEntry.objects.get(object_id=str(body["id"]), action_flag=DELETION)
+    assert deleted.user == manager and '"source": "api"' in deleted.change_message
 
 
 @pytest.mark.parametrize(
