@@ -541,3 +541,61 @@ def test_a_professional_reads_their_own_month_and_only_theirs(
     assert sum(w["booked"] for w in body["weeks"]) == 2
     problem_of(as_staff.get("/activity"), 403)
     problem_of(as_a.get("/activity", month="1999-01"), 422)
+
+
+def test_lists_cost_the_same_queries_however_many_rows(
+    as_staff, as_manager, staff, pro_a, room, at, past_day, book, manager
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from billing import services
+
+    def costs():
+        found = {}
+        for api, path in [
+            (as_staff, "/payments"),
+            (as_staff, "/charges"),
+            (as_staff, "/balances"),
+            (as_manager, "/statements"),
+            (as_manager, "/agreements"),
+        ]:
+            with CaptureQueriesContext(connection) as queries:
+                assert api.get(path).status_code == 200
+            found[path] = len(queries)
+        return found
+
+    def more(hour: int):
+        start = at(f"{hour:02d}:00", on=past_day)
+        book(room, pro_a, start, start + timedelta(hours=1), allow_past=True)
+        audit = {"by": staff, "source": "api"}
+        services.record_payment(
+            professional=pro_a,
+            amount="15",
+            currency="EUR",
+            method="cash",
+            received_on=None,
+            **audit,
+        )
+        PriceAgreement.objects.create(professional=pro_a, valid_from=past_day, discount_percent=5)
+        Statement.objects.create(  # a plain row: the PDF is not what is counted here
+            number=f"2025-{hour:02d}-0001",
+            professional=pro_a,
+            year=2025,
+            month=hour,
+            currency="EUR",
+            opening_balance=0,
+            charges_total=0,
+            payments_total=0,
+            closing_balance=0,
+            pdf=b"%PDF",
+            source="api",
+            issued_by=manager,
+        )
+
+    more(8)
+    few = costs()
+    for hour in (9, 10, 11, 12):
+        more(hour)
+
+    assert costs() == few
