@@ -92,7 +92,9 @@ def payment_setup(request, query: Query[PaymentSetupQuery]):
         professional_for(request.auth, query.professional) if query.professional else None
     )
     currencies = sorted(set(Location.objects.values_list("currency", flat=True)))
-    setup = payment_methods.setup_for(professional, query.currency)
+    # As the form: a currency no location bills in is not offered, so it is not kept.
+    currency = query.currency if query.currency in currencies else None
+    setup = payment_methods.setup_for(professional, currency)
     return {
         "currencies": currencies,
         "currency": setup.currency,

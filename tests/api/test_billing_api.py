@@ -237,6 +237,7 @@ def test_the_payment_setup_offers_what_the_location_accepts(as_staff, pro_a, owe
     assert body["currency"] == "EUR" and body["location"]["id"] == location.pk
     assert [m["value"] for m in body["methods"]] == ["cash", "card", "bank_transfer"]
     assert body["currencies"] == ["EUR"]
+    assert as_staff.get("/payments/setup", currency="XYZ").json()["currency"] == "EUR"
 
 
 # ---------------------------------------------------------------- charges and balances
