@@ -1,10 +1,54 @@
 """Permission-scoped fetches: a view never reads a statement or payment without them."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts import roles
 
-from .models import Statement, StatementBatch
+from .models import Payment, PriceAgreement, Statement, StatementBatch
+
+
+def payments_visible_to(user):
+    """Staff: every payment and reversal. A professional: their own. Anyone else: none."""
+    query = Payment.objects.select_related("professional", "created_by", "reversal")
+    if roles.is_staff(user):
+        return query
+    professional = roles.professional_of(user)
+    if professional is None:
+        return query.none()
+    return query.filter(professional=professional)
+
+
+def payment_for(user, pk: int) -> Payment:
+    """The payment if `user` may see it (payments_visible_to), else 404 as for none."""
+    try:
+        return payments_visible_to(user).get(pk=pk)
+    except Payment.DoesNotExist:
+        raise Http404(
+            _("There is no payment #%(id)s, or you may not see it.") % {"id": pk}
+        ) from None
+
+
+def statements_visible_to(user):
+    """A manager: every statement. A professional: their own. Reception and anyone else:
+    none (the billing page shows reception no statements)."""
+    query = Statement.objects.select_related("professional").defer("pdf")
+    if roles.may(user, "billing.view_statement"):
+        return query
+    professional = roles.professional_of(user)
+    if professional is None:
+        return query.none()
+    return query.filter(professional=professional)
+
+
+def agreement_for(user, pk: int) -> PriceAgreement:
+    """A price agreement, for those who see agreements (a manager); 404 otherwise."""
+    if not roles.may(user, "billing.view_priceagreement"):
+        raise Http404
+    try:
+        return PriceAgreement.objects.select_related("professional", "location", "room").get(pk=pk)
+    except PriceAgreement.DoesNotExist:
+        raise Http404(_("There is no price agreement #%(id)s.") % {"id": pk}) from None
 
 
 def statement_for(user, pk: int) -> Statement:

@@ -1,9 +1,10 @@
 """Refusals of the billing services. Each carries a sentence a person understands; the
-refused operation has written nothing."""
+refused operation has written nothing. `status` and `code` are what an API answers."""
 
 
 class BillingError(Exception):
     status = 422
+    code = "billing_refused"
 
     def __init__(self, message: str, *, field: str | None = None):
         super().__init__(message)
@@ -16,7 +17,15 @@ class Busy(BillingError):
     longer than the lock timeout; nothing was recorded and trying again is safe."""
 
     status = 409
+    code = "busy"
 
 
 class AlreadyReversed(BillingError):
     status = 409
+    code = "already_reversed"
+
+
+class IdempotencyKeyReused(BillingError):
+    """The same Idempotency-Key was sent before with a different payment."""
+
+    code = "idempotency_key_reused"

@@ -424,3 +424,29 @@ class Statement(models.Model):
     @property
     def filename(self) -> str:
         return f"statement-{self.number}.pdf"
+
+
+class PaymentKey(models.Model):
+    """A client's retry key for recording a payment (the API's Idempotency-Key). Stored in
+    the same transaction as the payment it produced, so a repeated request finds it and
+    answers with the first payment instead of recording the money twice."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    key = models.CharField(_("key"), max_length=200)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    payment = models.ForeignKey(
+        Payment, on_delete=models.CASCADE, related_name="+", verbose_name=_("payment")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment idempotency key")
+        verbose_name_plural = _("payment idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="payment_key_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} → #{self.payment_id}"

@@ -28,10 +28,18 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from accounts.invitations import InvitationRefused
 from accounts.models import TOKEN_PREFIX, ApiToken, hash_token
+from api.billing import (
+    activity_router,
+    balances_router,
+    charges_router,
+    income_router,
+    payments_router,
+)
 from api.cancellations import router as cancellations_router
 from api.invitations import router as invitations_router
 from api.policies import router as policies_router
 from api.preferences import router as preferences_router
+from api.prices import agreements_router, billing_policies_router
 from api.professionals import router as professionals_router
 from api.rebooking import router as rebooking_router
 from api.scheduling import (
@@ -41,7 +49,9 @@ from api.scheduling import (
     locations_router,
     rooms_router,
 )
+from api.statements import exports_router, statements_router
 from api.tokens import router as tokens_router
+from billing.errors import BillingError
 from portal.api import router as calendar_feed_router
 from scheduling.errors import BookingError
 
@@ -110,11 +120,16 @@ PROBLEMS = {
     "403": "Not allowed for this user, or the session's CSRF token is missing.",
     "404": "Unknown, or not yours to see.",
     "409": (
-        "The slot is taken (with alternatives), the booking's state forbids it, or the "
+        "The slot is taken (with alternatives), the booking's state forbids it, the "
+        "payment was already reversed, another change holds the row (try again), or the "
         "account's state forbids an invitation."
     ),
     "422": "Invalid input: the fields at fault are in `errors`.",
 }
+
+
+# Writes under these paths may answer 409 (a taken slot, a state, a reversal, a lock).
+CONFLICTING = ("/bookings", "/payments", "/invitations")
 
 
 class IntegraAPI(NinjaAPI):
@@ -131,7 +146,7 @@ class IntegraAPI(NinjaAPI):
         for path, operations in schema["paths"].items():
             for method, operation in operations.items():
                 codes = ["401", "403", "404", "422"]
-                if method != "get" and ("/bookings" in path or path.endswith("/invitations")):
+                if method != "get" and any(part in path for part in CONFLICTING):
                     codes.append("409")
                 for code in codes:
                     operation["responses"].setdefault(
@@ -144,7 +159,8 @@ api = IntegraAPI(
     title="Integra API",
     version="1",
     description=(
-        "Rooms, professionals, bookings and free time of the clinic. Errors are "
+        "Rooms, professionals, bookings and free time of the clinic; payments, balances, "
+        "statements, exports, price agreements and billing policies. Errors are "
         "application/problem+json (RFC 9457). Authenticate with a personal API token "
         "(`Authorization: Bearer itg_…`) or a signed-in session with its CSRF token."
     ),
@@ -156,6 +172,7 @@ api = IntegraAPI(
 api.add_exception_handler(NinjaValidationError, problems.invalid_input)
 api.add_exception_handler(DjangoValidationError, problems.invalid_model)
 api.add_exception_handler(BookingError, problems.booking_refused)
+api.add_exception_handler(BillingError, problems.billing_refused)
 api.add_exception_handler(HttpError, problems.http_error)
 api.add_exception_handler(InvitationRefused, problems.invitation_refused)
 api.add_exception_handler(Http404, problems.not_found)
@@ -175,6 +192,15 @@ api.add_router("", rebooking_router)
 api.add_router("", invitations_router)
 api.add_router("", preferences_router)
 api.add_router("", calendar_feed_router)
+api.add_router("/payments", payments_router)
+api.add_router("/charges", charges_router)
+api.add_router("/balances", balances_router)
+api.add_router("/income", income_router)
+api.add_router("/activity", activity_router)
+api.add_router("/statements", statements_router)
+api.add_router("/exports", exports_router)
+api.add_router("/agreements", agreements_router)
+api.add_router("/billing-policies", billing_policies_router)
 
 # Last, so it only catches what no endpoint matched: unknown URLs answer as problems too.
 fallback_router = Router()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from billing.errors import BillingError
 from scheduling.errors import BookingError, SlotTaken
 
 CONTENT_TYPE = "application/problem+json"
@@ -166,6 +167,21 @@ def booking_refused(request: HttpRequest, exc: BookingError) -> HttpResponse:
             for c in exc.conflicts
         ]
         extras["alternatives"] = [_window(w) for w in exc.alternatives]
+    return problem(exc.status, exc.code, title, exc.message, **extras)
+
+
+_BILLING_TITLES = {
+    "busy": lambda: _("Busy: try again in a moment"),
+    "already_reversed": lambda: _("Not possible in this state"),
+    "idempotency_key_reused": lambda: _("Idempotency-Key reused"),
+}
+
+
+def billing_refused(request: HttpRequest, exc: BillingError) -> HttpResponse:
+    """A billing service's refusal (a payment, a reversal, a statement): its sentence, and
+    the field at fault when there is one."""
+    title = _BILLING_TITLES.get(exc.code, lambda: _("Refused by the billing rules"))()
+    extras = {"field": exc.field} if exc.field else {}
     return problem(exc.status, exc.code, title, exc.message, **extras)
 
 

@@ -14,9 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import permission_required, staff_required
 from accounts.audit import actor_from_request
-from backoffice import exports
 from backoffice.billing_forms import ExportForm, PaymentForm, ReversalForm, parse_month
-from billing import ledger, money, payment_methods, reports, services
+from billing import exports, ledger, money, payment_methods, reports, services
 from billing.access import batch_for, statement_for
 from billing.errors import BillingError
 from billing.models import Payment, Statement

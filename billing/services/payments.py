@@ -19,8 +19,8 @@ from scheduling.events import send_booking_event_on_commit
 from scheduling.models import Location
 
 from .. import ledger, money, payment_methods
-from ..errors import AlreadyReversed, BillingError, Busy
-from ..models import Allocation, Payment, PaymentMethod
+from ..errors import AlreadyReversed, BillingError, Busy, IdempotencyKeyReused
+from ..models import Allocation, Payment, PaymentKey, PaymentMethod
 
 EARLIEST_PAYMENT = date(2000, 1, 1)
 
@@ -33,7 +33,8 @@ def _professional(professional: Professional | int | str) -> Professional:
         raise BillingError(_("There is no such professional."), field="professional") from None
 
 
-def _check_currency(currency: str) -> str:
+def check_currency(currency: str) -> str:
+    """`currency` (upper-cased) if some location bills in it; BillingError otherwise."""
     currency = (currency or "").strip().upper()
     try:
         money.places(currency)
@@ -112,6 +113,45 @@ def _plan(professional, currency: str, amount: Decimal, picked: list[int] | None
     return plan
 
 
+class _KeyTaken(Exception):
+    """Another transaction stored this user's Idempotency-Key first."""
+
+
+def _replay(by, key: str, fingerprint: str) -> Payment | None:
+    """The payment an earlier request with this key recorded (marked `replayed`), or None;
+    IdempotencyKeyReused when that request was a different one."""
+    row = (
+        PaymentKey.objects.filter(user=user_or_none(by), key=key)
+        .select_related("payment__professional")
+        .first()
+    )
+    if row is None:
+        return None
+    if row.fingerprint != fingerprint:
+        raise IdempotencyKeyReused(
+            _("This Idempotency-Key was already used for a different request.")
+        )
+    row.payment.replayed = True
+    return row.payment
+
+
+def _check_key(by, key: str) -> None:
+    if user_or_none(by) is None:
+        raise BillingError(_("An Idempotency-Key needs a signed-in user."), field="idempotency_key")
+    if len(key) > 200:
+        raise BillingError(
+            _("The Idempotency-Key is longer than 200 characters."), field="idempotency_key"
+        )
+
+
+def _store_key(by, key: str, fingerprint: str, payment: Payment) -> None:
+    try:
+        with transaction.atomic():
+            PaymentKey.objects.create(user=by, key=key, fingerprint=fingerprint, payment=payment)
+    except IntegrityError:
+        raise _KeyTaken from None
+
+
 # The action of the live update a payment (or its reversal) sends for each booking it pays.
 PAID = "paid"
 PAYMENT_REVERSED = "payment-reversed"
@@ -138,6 +178,8 @@ def record_payment(
     by,
     source: str,
     ip: str | None = None,
+    idempotency_key: str | None = None,
+    fingerprint: str = "",
 ) -> Payment:
     """Record money received from `professional` and allocate it to their oldest unpaid
     charges in that currency (or only to `bookings`, when the receptionist picks them).
@@ -147,11 +189,20 @@ def record_payment(
     one that the locations concerned do not accept (see billing.payment_methods), a date
     after today there, or a picked booking that is not theirs or has nothing left to pay.
 
+    With an `idempotency_key` (and the request's `fingerprint`), a repeat of the same
+    request returns the first payment (its `replayed` attribute is True) and never records
+    the money twice; the key with a different request raises IdempotencyKeyReused.
+
     After commit, each booking it pays is announced to the live calendars (action "paid").
     `ip` (the client's address) is taken like every service's, but no billing row has a
     field for it yet, so it is not stored."""
+    if idempotency_key:
+        _check_key(by, idempotency_key)
+        replayed = _replay(by, idempotency_key, fingerprint)
+        if replayed is not None:
+            return replayed
     professional = _professional(professional)
-    currency = _check_currency(currency)
+    currency = check_currency(currency)
     try:
         amount = money.parse_amount(amount, currency)
     except money.MoneyError as error:
@@ -169,23 +220,33 @@ def record_payment(
     note = (note or "").strip()
     if len(note) > 300:
         raise BillingError(_("Keep the note under 300 characters."), field="note")
-    with transaction.atomic(durable=True):
-        _lock(professional)
-        plan = _plan(professional, currency, amount, picked)
-        payment = Payment.objects.create(
-            professional=professional,
-            amount=amount,
-            currency=currency,
-            method=method,
-            received_on=received_on,
-            note=note,
-            source=source,
-            created_by=user_or_none(by),
-        )
-        Allocation.objects.bulk_create(
-            Allocation(payment=payment, booking=booking, amount=part) for booking, part in plan
-        )
-        _announce([booking for booking, _part in plan], payment, PAID)
+    try:
+        with transaction.atomic(durable=True):
+            _lock(professional)
+            plan = _plan(professional, currency, amount, picked)
+            payment = Payment.objects.create(
+                professional=professional,
+                amount=amount,
+                currency=currency,
+                method=method,
+                received_on=received_on,
+                note=note,
+                source=source,
+                created_by=user_or_none(by),
+            )
+            Allocation.objects.bulk_create(
+                Allocation(payment=payment, booking=booking, amount=part) for booking, part in plan
+            )
+            if idempotency_key:
+                _store_key(by, idempotency_key, fingerprint, payment)
+            _announce([booking for booking, _part in plan], payment, PAID)
+    except _KeyTaken:
+        # The same key committed first (a retry racing its original): answer with theirs.
+        replayed = _replay(by, idempotency_key, fingerprint)
+        if replayed is None:  # pragma: no cover - the key row is never deleted
+            raise _busy() from None
+        return replayed
+    payment.replayed = False
     return payment
 
 

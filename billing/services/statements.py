@@ -23,6 +23,7 @@ from .. import payment_methods
 from .. import statement_document as statements
 from ..errors import BillingError
 from ..models import Payment, Statement, StatementBatch
+from .payments import check_currency
 
 ATTEMPTS = 5
 
@@ -71,17 +72,18 @@ def issue_statement(
     send_email: bool = False,
 ) -> Statement:
     """Issue `professional`'s statement for the month: compute it, render the PDF, store
-    both. If one was issued before, the new one is the next version and replaces it.
+        both. If one was issued before, the new one is the next version and replaces it.
 
-    The PDF is rendered before the transaction (the layout takes most of a second and
-    must not hold the database's write lock); inside it the number and the predecessor
-    are checked again, and if someone issued a statement meanwhile it is rendered again
-    on top of theirs. With `send_email` the PDF is emailed to the professional after
-    commit. Raises BillingError for a month that is not one. `ip` (the client's address)
-    is taken like every service's, but no billing row has a field for it yet, so it is
-    not stored."""
+        The PDF is rendered before the transaction (the layout takes most of a second and
+        must not hold the database's write lock); inside it the number and the predecessor
+        are checked again, and if someone issued a statement meanwhile it is rendered again
+        on top of theirs. With `send_email` the PDF is emailed to the professional after
+        commit. Raises BillingError for a month that is not one, or a currency no location
+    bills in. `ip` (the client's address)
+        is taken like every service's, but no billing row has a field for it yet, so it is
+        not stored."""
     _check_period(year, month)
-    currency = currency or _default_currency(professional)
+    currency = check_currency(currency) if currency else _default_currency(professional)
     place = billing_place(professional, currency)
     with translation.override(language_for(professional, place)):
         statement = _issue(

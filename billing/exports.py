@@ -1,8 +1,8 @@
-"""CSV exports for spreadsheets: UTF-8 with a byte-order mark (so Excel reads accents
-right), one header row in the reader's language, times in each location's local zone,
-dates as ISO 8601. Amounts are numbers as the reader's spreadsheet reads them: a decimal
-comma in Portuguese (and then `;` between columns, as Excel expects there), a point in
-English and Peruvian Spanish."""
+"""CSV exports for spreadsheets (the billing page's and the API's): UTF-8 with a byte-order
+mark (so Excel reads accents right), one header row in the reader's language, times in
+each location's local zone, dates as ISO 8601. Amounts are numbers as the reader's
+spreadsheet reads them: a decimal comma in Portuguese (and then `;` between columns, as
+Excel expects there), a point in English and Peruvian Spanish."""
 
 from __future__ import annotations
 
@@ -18,10 +18,11 @@ from babel import numbers as babel_numbers
 from django.utils.translation import gettext as _
 
 from accounts.languages import reader_locale
-from billing import ledger
-from billing.models import Payment
 from professionals.models import Professional
 from scheduling.models import Booking, Location
+
+from . import ledger
+from .models import Payment
 
 BOM = "\ufeff"
 
