@@ -9,9 +9,8 @@ superuser-only internal tables aside), reads docs/api.md and docs/api-billing.md
 fails naming every UI entry without a row and every row whose operation is not in the
 OpenAPI document with that method and path.
 
-Until the billing helper's docs/api-billing.md is merged, its placeholder lists the
-billing URL names as `pending`: accepted in that file only. (The lead removes the
-`pending` support after the merge.)"""
+A row may not say `pending`: every UI entry, billing's included (docs/api-billing.md), names
+its API operation or says why there is none."""
 
 from __future__ import annotations
 
@@ -31,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs" / "api.md"
 BILLING_DOCS = ROOT / "docs" / "api-billing.md"
 API_PREFIX = "/api/v1"
-PENDING = "pending"  # accepted only in docs/api-billing.md, until it is merged
+PENDING = "pending"  # never an answer
 NONE = "—"
 OUTSIDE_UI = ("api/", "admin/", "static/", "media/")
 
@@ -87,7 +86,7 @@ def problems_of(rows: list[Row], *, pending_allowed: bool, document: dict) -> li
         cell = row.api_cell
         if cell == PENDING:
             if not pending_allowed:
-                found.append(f"{row.source} `{row.key}`: `pending` only in docs/api-billing.md")
+                found.append(f"{row.source} `{row.key}`: `pending` is not an answer")
             continue
         if cell == NONE:
             if not row.why_none:
@@ -189,7 +188,7 @@ def test_every_operation_a_row_names_is_in_the_openapi_document_with_its_method_
     main, billing = documented_rows()
 
     found = problems_of(main, pending_allowed=False, document=document)
-    found += problems_of(billing, pending_allowed=True, document=document)
+    found += problems_of(billing, pending_allowed=False, document=document)
 
     assert not found, "\n".join(found)
 
@@ -222,7 +221,7 @@ def test_the_check_names_a_missing_reason_an_unknown_or_misplaced_operation_and_
         "sample.md:5 `portal:feed`: no operation `get_feed`",
         "sample.md:6 `portal:feed-issue`: `issue_calendar_feed` is `POST /me/calendar-feed`, "
         "not `GET /me/calendar-feed`",
-        "sample.md:7 `portal:money`: `pending` only in docs/api-billing.md",
+        "sample.md:7 `portal:money`: `pending` is not an answer",
         "sample.md:8 `portal:month`: name an operation, or `—` and why",
         "sample.md:9 `portal:home`: name an operation, or `—` and why",
     ]
