@@ -69,15 +69,20 @@ def _database() -> str:
 
 
 def _figures(output: str) -> dict:
-    """What schemathesis's summary says (its wording, read loosely)."""
+    """What schemathesis's summary says: "Tested: 72" and "4795 generated, 4795 passed,
+    90 skipped" or "1753 generated, 5 found 5 unique failures, 24 skipped" (its wording,
+    read loosely)."""
+    summary = output[output.rfind("SUMMARY") :]
     figures = {}
     for key, pattern in (
         ("operations", r"Tested:\s*(\d+)"),
         ("cases", r"(\d+)\s+generated"),
-        ("failures", r"(\d+)\s+(?:unique\s+)?failures?"),
+        ("passed", r"(\d+)\s+passed"),
+        ("failed", r"(\d+)\s+(?:failed|unique failures?)"),
+        ("skipped", r"(\d+)\s+skipped"),
     ):
-        found = re.findall(pattern, output)
-        figures[key] = int(found[-1]) if found else None
+        found = re.findall(pattern, summary)
+        figures[key] = int(found[-1]) if found else 0
     return figures
 
 
