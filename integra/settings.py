@@ -229,7 +229,12 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 INSTALLED_APPS.append("axes")
-# Axes' middleware, last, turns a refused login into the lockout page.
+# The timeout check needs the signed-in user and messages; axes' middleware, last, turns a
+# refused login into the lockout page.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "accounts.sessions.SessionTimeoutMiddleware",
+)
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
 LOGIN_COOLOFF_MINUTES = int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15"))
@@ -252,6 +257,23 @@ AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
 PROXY_CLIENT_IP_HEADER = os.environ.get("PROXY_CLIENT_IP_HEADER", "")
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
 
+# Sessions end after a time without activity and, whatever the activity, a time after
+# login; staff (shared reception screens) sooner than professionals (their own phones).
+# Only requests a person makes count as activity: a page's own background refreshes and its
+# live socket do not, so a calendar left open on a screen goes idle.
+SESSION_IDLE_MINUTES_STAFF = int(os.environ.get("SESSION_IDLE_MINUTES_STAFF", "30"))
+SESSION_IDLE_MINUTES_PROFESSIONAL = int(
+    os.environ.get("SESSION_IDLE_MINUTES_PROFESSIONAL", str(12 * 60))
+)
+SESSION_ABSOLUTE_HOURS_STAFF = int(os.environ.get("SESSION_ABSOLUTE_HOURS_STAFF", "12"))
+SESSION_ABSOLUTE_HOURS_PROFESSIONAL = int(
+    os.environ.get("SESSION_ABSOLUTE_HOURS_PROFESSIONAL", str(30 * 24))
+)
+# The cookie outlives every limit: the middleware ends sessions, and says why.
+SESSION_COOKIE_AGE = 3600 * max(SESSION_ABSOLUTE_HOURS_STAFF, SESSION_ABSOLUTE_HOURS_PROFESSIONAL)
+# How often an open live socket checks that its session still holds (and closes with 4401,
+# which the pages answer by reloading into the login page).
+SESSION_SOCKET_CHECK_SECONDS = float(os.environ.get("SESSION_SOCKET_CHECK_SECONDS", "60"))
 # ---- end of login throttling and session timeouts
 
 # allauth's rate limits (failed logins, reset requests) count in the cache: with several
