@@ -35,3 +35,5 @@ class AccountsConfig(AppConfig):
         # since the roles migration reach their groups, and flushed groups come back.
         post_migrate.connect(_sync_role_groups, dispatch_uid="sync-role-groups")
         user_logged_in.connect(_remember_language, dispatch_uid="remember-language")
+        # Its receiver stamps each login's session with the time (session timeouts).
+        from . import sessions  # noqa: F401

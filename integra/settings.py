@@ -250,10 +250,6 @@ STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 # Accounts (django-allauth). People log in with their email; the clinic creates every
 # account (staff invite professionals), so there is no public sign-up. The admin's own
 # login form still takes a username (ModelBackend) for staff.
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "accounts.adapter.ClinicAccountAdapter"
@@ -266,6 +262,63 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+
+# ---- Login throttling and session timeouts (accounts/throttling.py, accounts/sessions.py)
+# django-axes counts failed logins on every password form (allauth's and the admin's both
+# call authenticate with the request; its backend goes first and refuses a locked-out pair
+# before any password is checked). allauth's own rate limits (in the cache) stay too.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+INSTALLED_APPS.append("axes")
+# The timeout check needs the signed-in user and messages; axes' middleware, last, turns a
+# refused login into the lockout page.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "accounts.sessions.SessionTimeoutMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+LOGIN_COOLOFF_MINUTES = int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15"))
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = LOGIN_COOLOFF_MINUTES / 60  # hours, as axes reads a number
+# Per account and address together: a guesser locks their own pair, not the person's
+# account from everywhere (reception's shared office address keeps working for others).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout do not restart the cool-off, so the page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# In the database: shared by every process, and it holds while Redis is down (the cache
+# handler on our cache would forget every lockout then, as that cache fails open).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_USERNAME_CALLABLE = "accounts.throttling.attempted_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+# Behind a reverse proxy: the header that carries the client's address (X-Forwarded-For),
+# read only when named here; PROXY_COUNT proxies append to it (the last is ours).
+PROXY_CLIENT_IP_HEADER = os.environ.get("PROXY_CLIENT_IP_HEADER", "")
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
+
+# Sessions end after a time without activity and, whatever the activity, a time after
+# login; staff (shared reception screens) sooner than professionals (their own phones).
+# Only requests a person makes count as activity: a page's own background refreshes and its
+# live socket do not, so a calendar left open on a screen goes idle.
+SESSION_IDLE_MINUTES_STAFF = int(os.environ.get("SESSION_IDLE_MINUTES_STAFF", "30"))
+SESSION_IDLE_MINUTES_PROFESSIONAL = int(
+    os.environ.get("SESSION_IDLE_MINUTES_PROFESSIONAL", str(12 * 60))
+)
+SESSION_ABSOLUTE_HOURS_STAFF = int(os.environ.get("SESSION_ABSOLUTE_HOURS_STAFF", "12"))
+SESSION_ABSOLUTE_HOURS_PROFESSIONAL = int(
+    os.environ.get("SESSION_ABSOLUTE_HOURS_PROFESSIONAL", str(30 * 24))
+)
+# The cookie outlives every limit: the middleware ends sessions, and says why.
+SESSION_COOKIE_AGE = 3600 * max(SESSION_ABSOLUTE_HOURS_STAFF, SESSION_ABSOLUTE_HOURS_PROFESSIONAL)
+# How often an open live socket checks that its session still holds (and closes with 4401,
+# which the pages answer by reloading into the login page).
+SESSION_SOCKET_CHECK_SECONDS = float(os.environ.get("SESSION_SOCKET_CHECK_SECONDS", "60"))
+# ---- end of login throttling and session timeouts
 
 # allauth's rate limits (failed logins, reset requests) count in the cache: with several
 # processes it must be shared, so Redis when configured. Sessions are in the database, so

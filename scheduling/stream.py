@@ -18,23 +18,35 @@ Server → client: {"type": "subscribed", ..., "changed": bool, "paused": bool} 
 Messages are at most once (Channels drops on overload), so a client resynchronises on every
 (re)connect and correctness never depends on a message arriving.
 
+A socket closes with 4401 when its session ends: at logout (a message to the user's group)
+and, checked every SESSION_SOCKET_CHECK_SECONDS, when the session is gone or past its idle
+or absolute limit (accounts/sessions.py). Its own traffic is not activity. The pages answer
+4401 by reloading, which shows the login page and why.
+
 The streams themselves sit with the screens they feed, above the domain apps: the staff
 calendar's in backoffice/consumers.py, the portal's in portal/consumers.py."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 from datetime import date, datetime, timedelta
 
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_out
 from django.dispatch import receiver
 
+from accounts import sessions
+
 from . import events, fanout
 from .models import BookingChange, Location
+
+log = logging.getLogger(__name__)
 
 MAX_LOCATIONS = 50
 MAX_DAYS = 42
@@ -82,7 +94,11 @@ class CalendarStreamConsumer(AsyncWebsocketConsumer):
         self.groups_joined: set[str] = set()
         self.location_ids: set[int] = set()
         self.first_day = self.last_day = None
+        self.session_watch = None
         user = self.scope.get("user")
+        if self.session_has_ended(user):
+            await self.close(code=4401)
+            return
         if not await database_sync_to_async(self.may_connect)(user):
             await self.close(code=4403)
             return
@@ -93,8 +109,41 @@ class CalendarStreamConsumer(AsyncWebsocketConsumer):
         self.groups_joined.add(user_group(user.pk))
         await self.hub.join(user_group(user.pk), self.channel_name)
         await self.accept()
+        session_key = self.scope["session"].session_key
+        self.session_watch = asyncio.create_task(self.watch_session(session_key, user))
+
+    def session_has_ended(self, user) -> bool:
+        """Whether the handshake's session is past its idle or absolute limit (the page
+        then shows the login page). Read from the session the handshake's authentication
+        has just loaded, before anything else: a refusal that came after a database round
+        trip let the socket's channel-layer receive get under way, and on Redis that left
+        its task unfinished at loop shutdown in tests."""
+        session = self.scope.get("session")
+        if user is None or not user.is_authenticated or session is None:
+            return False
+        return sessions.ended_because(session, user) is not None
+
+    async def watch_session(self, session_key: str, user) -> None:
+        """Closes the socket (4401, as at logout) once its session has ended: past its idle
+        or absolute limit, or logged out without the logout message reaching this process
+        (group messages are at most once). The socket's own traffic is not activity."""
+        while True:
+            await asyncio.sleep(settings.SESSION_SOCKET_CHECK_SECONDS)
+            try:
+                ended = await database_sync_to_async(sessions.socket_session_ended)(
+                    session_key, user
+                )
+            except Exception:
+                # A database hiccup is not a logout; the next check decides.
+                log.warning("session check of a live socket failed", exc_info=True)
+                continue
+            if ended:
+                await self.close(code=4401)
+                return
 
     async def disconnect(self, code):
+        if getattr(self, "session_watch", None) is not None:
+            self.session_watch.cancel()
         for group in getattr(self, "groups_joined", ()):
             try:
                 await self.channel_layer.group_discard(group, self.channel_name)

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from professionals.models import Professional
 from scheduling.models import Booking, BookingChange, BookingStatus, Location, Room
@@ -43,10 +44,12 @@ def test_the_demo_has_three_zones_and_every_booking_state_without_double_booking
 def test_the_printed_demo_logins_work():
     seed("--bookings", "5")
 
-    reception = authenticate(username="reception", password="integra-demo")
-    manager = authenticate(username="manager", password="integra-demo")
-    admin = authenticate(username="admin", password="integra-demo")
-    ana = authenticate(username="ana", password="integra-demo")
+    # As a login form asks (login throttling needs the request).
+    request = RequestFactory().post("/admin/login/")
+    reception = authenticate(request, username="reception", password="integra-demo")
+    manager = authenticate(request, username="manager", password="integra-demo")
+    admin = authenticate(request, username="admin", password="integra-demo")
+    ana = authenticate(request, username="ana", password="integra-demo")
 
     assert reception.is_staff and not reception.is_superuser
     assert [g.name for g in reception.groups.all()] == ["reception"]

@@ -81,7 +81,9 @@ export async function resync() {
   const url = body.dataset.url;
   let response;
   try {
-    response = await fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin" });
+    // Background: a resync is not the person's activity (accounts/sessions.py).
+    const headers = { "HX-Request": "true", "X-Integra-Background": "1" };
+    response = await fetch(url, { headers, credentials: "same-origin" });
   } catch { return; }
   if (!response.ok) return;
   const holder = document.createElement("template");

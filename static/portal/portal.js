@@ -57,7 +57,9 @@ async function refresh() {
   const target = view.id === "my-bookings" ? view : view.parentElement;
   const url = new URL(window.location.href);
   if (target.id === "results") url.searchParams.set("part", "results");
-  const response = await fetch(url, { headers: PARTIAL, credentials: "same-origin", cache: "no-store" });
+  // Background: a live refresh is not the person's activity (accounts/sessions.py).
+  const headers = { ...PARTIAL, "X-Integra-Background": "1" };
+  const response = await fetch(url, { headers, credentials: "same-origin", cache: "no-store" });
   if (!response.ok) return;
   const html = await response.text();
   target.innerHTML = html;
@@ -142,7 +144,9 @@ function connect() {
   socket.addEventListener("message", onMessage);
   socket.addEventListener("close", (event) => {
     setLive("offline");
-    if (event.code === 4401 || event.code === 4403) return; // signed out, or not allowed
+    // Signed out, or the session ended: the reload shows the login page and why.
+    if (event.code === 4401) { window.location.reload(); return; }
+    if (event.code === 4403) return; // not allowed here
     setTimeout(connect, retryDelay);
     retryDelay = Math.min(retryDelay * 2, 10000);
   });
