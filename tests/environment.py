@@ -15,3 +15,13 @@ os.environ.setdefault("TIME_ZONE", "Asia/Kathmandu")
 os.environ.setdefault("SECRET_KEY", "integra-tests-only-not-a-secret")
 # Test clients and the browser tests' daphne speak plain HTTP on this machine.
 os.environ.setdefault("HTTPS", "0")
+
+# Under pytest-xdist each worker has a Redis database of its own (the run's number plus the
+# worker's): a test's `cache.clear()` is a FLUSHDB, which would wipe the channel-layer
+# groups and the rate limits of a test running beside it. Each worker already has a test
+# database of its own (pytest-django names it after the worker).
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and os.environ.get("REDIS_URL"):
+    _base, _, _number = os.environ["REDIS_URL"].rpartition("/")
+    if _number.isdigit():
+        os.environ["REDIS_URL"] = f"{_base}/{(int(_number) + 1 + int(_worker[2:])) % 16}"
