@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -26,58 +24,28 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ROOT, _wait_for
+from tests.redis_server import REDIS_SERVER, OwnRedis, free_port
 
 pytestmark = pytest.mark.e2e
 
-REDIS_SERVER = shutil.which("redis-server")
 SCREENS = ROOT / ("docs" if os.environ.get("UPDATE_SCREENSHOTS") else "var") / "screens"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Redis:
-    def __init__(self):
-        self.port = _free_port()
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
-            + ["--appendonly", "no", "--logfile", ""],
-            stdout=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 @pytest.fixture
 def two_processes(site):
     if REDIS_SERVER is None:
         pytest.skip("needs redis-server (Debian's redis-server package)")
-    redis = Redis()
+    redis = OwnRedis()
     redis.start()
     env = {
         **os.environ,
         "DATABASE_URL": site["database_url"],
-        "REDIS_URL": f"redis://127.0.0.1:{redis.port}/0",
+        "REDIS_URL": redis.url,
         "DJANGO_SETTINGS_MODULE": "integra.settings",
         "PYTHONPATH": str(ROOT),
         "CONN_MAX_AGE": "0",
     }
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     log = open(ROOT / "var" / f"e2e-restart-{ports[0]}.log", "w")  # noqa: SIM115
     servers = [
         subprocess.Popen(
@@ -103,7 +71,7 @@ def two_processes(site):
             except subprocess.TimeoutExpired:
                 process.kill()
         log.close()
-        if redis.process.poll() is None:
+        if redis.running():
             redis.stop()
 
 

@@ -4,9 +4,6 @@ on its own port, is stopped and started again (or forgets everything, as a resta
 without persistence does) under open calendar streams; runs on both database backends
 wherever `redis-server` is installed."""
 
-import shutil
-import socket
-import subprocess
 import time
 import uuid
 
@@ -15,46 +12,10 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import channel_layers
 
+from tests.redis_server import REDIS_SERVER, OwnRedis
 from tests.scheduling.test_consumers import cookie_of, stream, subscription
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-REDIS_SERVER = shutil.which("redis-server")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class OwnRedis:
-    def __init__(self):
-        self.port = _free_port()
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
-            + ["--appendonly", "no", "--logfile", ""],
-            stdout=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-    def flush(self):
-        subprocess.run(
-            ["redis-cli", "-p", str(self.port), "flushall"], check=True, capture_output=True
-        )
 
 
 @pytest.fixture
@@ -69,7 +30,7 @@ def own_redis(settings):
             "CONFIG": {
                 "hosts": [
                     {
-                        "address": f"redis://127.0.0.1:{redis.port}/0",
+                        "address": redis.url,
                         "socket_timeout": 30,
                         "socket_connect_timeout": 2,
                     }
@@ -82,7 +43,7 @@ def own_redis(settings):
     channel_layers.backends = {}
     yield redis
     channel_layers.backends = {}
-    if redis.process.poll() is None:
+    if redis.running():
         redis.stop()
 
 
