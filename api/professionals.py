@@ -26,8 +26,9 @@ def _text(max_length: int, min_length: int = 0):
     return Annotated[str, Field(min_length=min_length, max_length=max_length, pattern=NO_NUL)]
 
 
+# At most 150 characters: the email is also the login account's username.
 Email = Annotated[
-    str, Field(min_length=3, max_length=254, pattern=NO_NUL, json_schema_extra={"format": "email"})
+    str, Field(min_length=3, max_length=150, pattern=NO_NUL, json_schema_extra={"format": "email"})
 ]
 
 

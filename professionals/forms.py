@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Professional
 
+# The email is also the account's username, which holds at most 150 characters.
+MAX_EMAIL = 150
+
 
 class ProfessionalForm(forms.ModelForm):
     class Meta:
@@ -16,6 +19,10 @@ class ProfessionalForm(forms.ModelForm):
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
+        if len(email) > MAX_EMAIL:
+            raise forms.ValidationError(
+                _("An email of at most %(count)d characters, please.") % {"count": MAX_EMAIL}
+            )
         users = get_user_model().objects.filter(email__iexact=email)
         if self.instance.pk:
             users = users.exclude(pk=self.instance.user_id)

@@ -8,6 +8,7 @@ from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from professionals.models import Professional
 from scheduling.models import Location, Room
@@ -112,6 +113,33 @@ def test_a_professional_email_already_in_use_is_refused(as_staff, pro_a):
 
     assert body["errors"][0]["field"] == "email"
     assert get_user_model().objects.count() == users
+
+
+def test_an_email_longer_than_a_username_can_hold_is_refused_not_a_server_error(
+    as_staff, pro_a, client, staff
+):
+    """Schemathesis found it on PostgreSQL: the email is also the account's username
+    (150 characters), and a 151-character one was a 500 (SQLite does not enforce lengths)."""
+    long = "a" * 139 + "@example.test"  # 152 characters, a valid address
+    users = list(get_user_model().objects.order_by("pk").values_list("pk", "username", "email"))
+    before = Professional.objects.get(pk=pro_a.pk).email
+
+    created = problem_of(as_staff.post("/professionals", {"name": "Long", "email": long}), 422)
+    changed = problem_of(as_staff.patch(f"/professionals/{pro_a.pk}", {"email": long}), 422)
+    client.force_login(staff)
+    page = client.post(
+        reverse("professionals:edit", args=[pro_a.pk]), {"name": pro_a.name, "email": long}
+    )
+
+    for problem in (created, changed):
+        assert problem["errors"][0]["field"] == "email"
+        assert "150 characters" in problem["detail"]
+    assert page.status_code == 200 and "150 characters" in page.content.decode()
+    assert (
+        list(get_user_model().objects.order_by("pk").values_list("pk", "username", "email"))
+        == users
+    )
+    assert Professional.objects.get(pk=pro_a.pk).email == before
 
 
 def test_staff_update_deactivate_and_reactivate_a_professional(as_staff, pro_a):
