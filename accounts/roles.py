@@ -27,6 +27,11 @@ _RECEPTION = {
         "bookingchange": _VIEW,
     },
     "professionals": {"professional": _WRITE},
+    "patients": {
+        "patient": _WRITE,
+        "relationship": ("view", "add", "delete"),
+        "carelink": ("view", "add", "delete"),
+    },
     "billing": {"payment": ("view", "add"), "billingpolicy": _VIEW},
     "accounts": {"invitation": ("view", "add")},
 }
@@ -45,6 +50,12 @@ _MANAGER_ALSO = {
         "priceagreement": ("view", "add", "change", "delete"),
         "statement": ("view", "add", "export_billing"),
         "statementbatch": ("view", "add"),
+        "revenueagreement": ("view", "add", "change", "delete"),
+    },
+    "patients": {
+        "patient": ("export_patient", "erase_patient"),
+        "patientread": _VIEW,
+        "patientchange": _VIEW,
     },
     "accounts": {"apitoken": _WRITE},
     "auth": {"user": _WRITE, "group": _VIEW},

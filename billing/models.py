@@ -75,6 +75,23 @@ class BillingPolicy(models.Model):
         ),
     )
 
+    # What a session that did not happen as booked counts for a commission: the share of
+    # its price the patient is charged (and the clinic takes its commission on).
+    no_show_session_percent = models.DecimalField(
+        _("a no-show session counts (% of its price)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("100"),
+        validators=PERCENT,
+    )
+    late_cancel_session_percent = models.DecimalField(
+        _("a late-cancelled session counts (% of its price)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("50"),
+        validators=PERCENT,
+    )
+
     class Meta:
         verbose_name = _("billing policy")
         verbose_name_plural = _("billing policies")
@@ -207,6 +224,100 @@ class PriceAgreement(models.Model):
             raise ValidationError(_("Give either an hourly price or a discount, not both."))
         if self.room_id and self.location_id and self.room.location_id != self.location_id:
             raise ValidationError({"room": _("That room is not at that location.")})
+
+
+class ShareModel(models.TextChoices):
+    RENT = "rent", _("Hourly rent")
+    COMMISSION = "commission", _("Commission")
+    BOTH = "both", _("Hourly rent and commission")
+
+
+class Collector(models.TextChoices):
+    """Who takes the patient's money for a session."""
+
+    CLINIC = "clinic", _("The clinic")
+    PROFESSIONAL = "professional", _("The professional")
+
+
+class RevenueAgreement(models.Model):
+    """How a professional and the clinic share what the professional earns, from one date
+    to another: hourly rent for the rooms (today's model, priced by PriceAgreement),
+    a commission (the clinic's share of each session's price), or both; and who collects
+    the patient's money. A professional without an agreement in force pays rent only."""
+
+    professional = models.ForeignKey(
+        "professionals.Professional",
+        on_delete=models.CASCADE,
+        related_name="revenue_agreements",
+        verbose_name=_("professional"),
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until (inclusive)"), null=True, blank=True)
+    model = models.CharField(_("model"), max_length=12, choices=ShareModel.choices)
+    clinic_share_percent = models.DecimalField(
+        _("clinic's share of each session (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=PERCENT,
+        help_text=_("The professional keeps the rest. Needed for a commission."),
+    )
+    collector = models.CharField(
+        _("who collects the patient's payment"),
+        max_length=12,
+        choices=Collector.choices,
+        default=Collector.PROFESSIONAL,
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["professional", "-valid_from"]
+        verbose_name = _("revenue agreement")
+        verbose_name_plural = _("revenue agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="revenue_agreement_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=Q(clinic_share_percent__isnull=True)
+                | Q(clinic_share_percent__gte=0, clinic_share_percent__lte=100),
+                name="revenue_agreement_share_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(model="rent") | Q(clinic_share_percent__isnull=False),
+                name="revenue_agreement_commission_has_a_share",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.professional} {self.get_model_display()} from {self.valid_from}"
+
+    @property
+    def takes_commission(self) -> bool:
+        return self.model in (ShareModel.COMMISSION, ShareModel.BOTH)
+
+    @property
+    def charges_rent(self) -> bool:
+        return self.model in (ShareModel.RENT, ShareModel.BOTH)
+
+    @property
+    def professional_share_percent(self) -> Decimal | None:
+        if self.clinic_share_percent is None:
+            return None
+        return Decimal("100") - self.clinic_share_percent
+
+    def clean(self) -> None:
+        if self.valid_until is not None and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": _("The agreement cannot end before it starts.")})
+        if self.model != ShareModel.RENT and self.clinic_share_percent is None:
+            raise ValidationError(
+                {"clinic_share_percent": _("A commission needs the clinic's share in %.")}
+            )
+        if self.model == ShareModel.RENT:
+            self.clinic_share_percent = None
 
 
 class PaymentMethod(models.TextChoices):

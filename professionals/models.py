@@ -1,6 +1,9 @@
 """Healthcare professionals who rent rooms; each has a login account of their own."""
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +41,15 @@ class Professional(models.Model):
     email = models.EmailField(_("email"), unique=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    default_session_price = models.DecimalField(
+        _("default session price"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("What a patient pays for a session, in the currency of its location."),
+    )
     internal_notes = models.TextField(
         _("internal notes"), blank=True, help_text=_("Seen by staff only.")
     )

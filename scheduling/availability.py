@@ -99,11 +99,12 @@ def bookable_rooms(
     rooms: Iterable[int] | None = None,
     locations: Iterable[int] | None = None,
     features: Iterable[str] | None = None,
+    virtual: bool = False,
 ):
-    """Active rooms, narrowed by ids, locations and required features, with what
-    `free_windows` needs already fetched."""
+    """Active rooms (or, with `virtual`, the Online lanes), narrowed by ids, locations and
+    required features, with what `free_windows` needs already fetched."""
     queryset = (
-        Room.objects.filter(active=True)
+        Room.objects.filter(active=True, is_virtual=virtual)
         .select_related("location")
         .prefetch_related(Prefetch("location__opening_hours", queryset=OpeningHours.objects.all()))
     )
@@ -213,7 +214,7 @@ def nearest_alternatives(
     if not location.min_booking_minutes <= minutes <= location.max_booking_minutes:
         return []
     local_day = starts_at.astimezone(location.zone).date()
-    rooms = list(bookable_rooms(locations=[location.pk]))
+    rooms = list(bookable_rooms(locations=[location.pk], virtual=room.is_virtual))
     if not rooms:
         return []
     intervals = opening_intervals(

@@ -51,6 +51,13 @@ class Location(models.Model):
         default=settings.LANGUAGE_CODE,
         help_text=_("Emails and documents for people here are in it, unless they chose another."),
     )
+    # Sessions may be priced in these besides the location's own currency (Lima: USD).
+    other_currencies = models.JSONField(
+        _("other session currencies"),
+        default=list,
+        blank=True,
+        help_text=_('Three-letter codes a session may also be priced in, e.g. ["USD"].'),
+    )
     min_booking_minutes = models.PositiveIntegerField(
         _("shortest booking (minutes)"), default=15, validators=[MinValueValidator(15)]
     )
@@ -114,7 +121,20 @@ class Location(models.Model):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.tz)
 
+    @property
+    def session_currencies(self) -> list[str]:
+        """The currencies a session here may be priced in: the location's first."""
+        return list(dict.fromkeys([self.currency, *(self.other_currencies or [])]))
+
     def clean(self) -> None:
+        others = self.other_currencies
+        if not isinstance(others, list) or not all(
+            isinstance(code, str) and len(code) == 3 and code.isalpha() and code.isupper()
+            for code in others
+        ):
+            raise ValidationError(
+                {"other_currencies": _("Write a list of three-letter ISO 4217 codes.")}
+            )
         if self.max_booking_minutes < self.min_booking_minutes:
             raise ValidationError(
                 {
@@ -226,12 +246,20 @@ class Room(models.Model):
         Feature, blank=True, related_name="rooms", verbose_name=_("features")
     )
     active = models.BooleanField(_("active"), default=True)
+    # A location's one "Online" lane: virtual sessions sit in it and claim no room slot,
+    # only their professional's (scheduling.services.places.online_room).
+    is_virtual = models.BooleanField(_("online (virtual sessions)"), default=False)
 
     class Meta:
         ordering = ["location__name", "name"]
         verbose_name = _("room")
         verbose_name_plural = _("rooms")
         constraints = [
+            models.UniqueConstraint(
+                fields=["location"],
+                condition=Q(is_virtual=True),
+                name="one_online_room_per_location",
+            ),
             models.UniqueConstraint(
                 fields=["location", "name"], name="room_name_unique_per_location"
             ),
@@ -258,6 +286,11 @@ ACTIVE_STATUSES = (
     BookingStatus.EXECUTED,
     BookingStatus.NO_SHOW,
 )
+
+
+class SessionType(models.TextChoices):
+    ON_SITE = "on_site", _("On-site")
+    VIRTUAL = "virtual", _("Virtual")
 
 
 class BookingQuerySet(models.QuerySet):
@@ -328,6 +361,19 @@ class Booking(models.Model):
     late_fee_waiver_reason = models.CharField(
         _("why the late fee was waived"), max_length=300, blank=True
     )
+    # The session held in the booked time: whom it is for, how, and what the patient pays
+    # (`price` above is the room's rent; a virtual session pays none).
+    session_type = models.CharField(
+        _("session type"), max_length=8, choices=SessionType.choices, default=SessionType.ON_SITE
+    )
+    patients = models.ManyToManyField(
+        "patients.Patient", blank=True, related_name="bookings", verbose_name=_("patients")
+    )
+    session_price = models.DecimalField(
+        _("session price"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    session_currency = models.CharField(_("session currency"), max_length=3, blank=True)
+    video_link = models.URLField(_("video link"), max_length=500, blank=True)
 
     objects = BookingQuerySet.as_manager()
 
@@ -347,6 +393,10 @@ class Booking(models.Model):
                 condition=Q(ends_at__gt=models.F("starts_at")), name="booking_ends_after_start"
             ),
             models.CheckConstraint(condition=Q(price__gte=0), name="booking_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(session_price__isnull=True) | Q(session_price__gte=0),
+                name="booking_session_price_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -357,6 +407,10 @@ class Booking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status != BookingStatus.CANCELLED
+
+    @property
+    def is_virtual(self) -> bool:
+        return self.session_type == SessionType.VIRTUAL
 
     @property
     def minutes(self) -> int:

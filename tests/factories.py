@@ -1,7 +1,7 @@
 """Factories build plain rows. Bookings are never built here: tests make them through the
 booking service (see the `book` fixture), so they cannot create states the product cannot."""
 
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 
 import factory
@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from accounts import roles
+from patients.models import Patient
 from professionals.models import Professional
 from scheduling.models import Location, OpeningHours, Room
 
@@ -95,3 +96,16 @@ class ProfessionalFactory(factory.django.DjangoModelFactory):
     registration_number = factory.Sequence(lambda n: f"CRP-{n:05d}")
     email = factory.LazyAttribute(lambda p: p.user.email)
     phone = factory.Sequence(lambda n: f"+351 91{n:07d}")
+
+
+class PatientFactory(factory.django.DjangoModelFactory):
+    """A plain adult patient; tests that need rules (guardians, care team, erasure) go
+    through patients.services."""
+
+    class Meta:
+        model = Patient
+
+    first_name = factory.Sequence(lambda n: f"Paciente{n}")
+    last_name = factory.Sequence(lambda n: f"Silva{n}")
+    birth_date = factory.Sequence(lambda n: date(1980 + n % 20, 1 + n % 12, 1 + n % 28))
+    email = factory.Sequence(lambda n: f"patient{n}@example.test")

@@ -13,5 +13,10 @@ from .bookings import (  # noqa: F401
     restore,
     update_notes,
 )
-from .places import save_location, save_room  # noqa: F401, E402
+from .places import (  # noqa: F401, E402
+    online_room,  # noqa: F401, E402
+    save_location,
+    save_room,
+)
 from .rebooking import rebook  # noqa: F401, E402
+from .sessions import set_session  # noqa: F401, E402

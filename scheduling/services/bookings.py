@@ -14,6 +14,7 @@ Changes made by a professional also follow the location's policy (scheduling.pol
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -34,8 +35,9 @@ from ..models import (
     BookingStatus,
     IdempotencyKey,
     Room,
+    SessionType,
 )
-from . import changes, claims, idempotency, time_rules
+from . import changes, claims, idempotency, places, sessions, time_rules
 
 # ---------------------------------------------------------------- locked reads
 
@@ -81,8 +83,19 @@ def book(
     idempotency_key: str | None = None,
     fingerprint: str = "",
     ip: str | None = None,
+    session_type: str = SessionType.ON_SITE,
+    patients=(),
+    session_price=None,
+    session_currency: str = "",
+    video_link: str = "",
 ) -> Booking:
     """Book `room` for `professional` from `starts_at` to `ends_at`.
+
+    The session it holds (scheduling.services.sessions): its `patients` (ids or rows; a
+    professional only their own), `session_type` (a virtual one goes to `room`'s
+    location's Online lane, claims only the professional's slots and pays no rent), its
+    price and currency (defaults: the professional's session price, the location's
+    currency) and a video link.
 
     Raises InvalidBooking (rules), SlotTaken (with alternatives) or IdempotencyKeyReused.
     With an `idempotency_key`, a repeat of the same request returns the first booking
@@ -96,6 +109,25 @@ def book(
     now = timezone.now()
     if not Room.location.is_cached(room):
         room = Room.objects.select_related("location").get(pk=room.pk)
+    if session_type == SessionType.VIRTUAL and not room.is_virtual:
+        room = places.online_room(room.location)
+    elif session_type != SessionType.VIRTUAL and room.is_virtual:
+        raise InvalidBooking(
+            _("%(room)s is for virtual sessions; choose a room for an on-site one.")
+            % {"room": room.name},
+            code="online_room_on_site",
+            field="room",
+        )
+    session = sessions.clean(
+        room=room,
+        professional=professional,
+        session_type=session_type,
+        patients=patients,
+        price=session_price,
+        currency=session_currency,
+        video_link=video_link,
+        by=by,
+    )
     time_rules.check_active(room, professional)
     starts_at, ends_at = time_rules.check_times(
         room, starts_at, ends_at, allow_past=allow_past, now=now
@@ -113,6 +145,10 @@ def book(
         source=source,
         created_by=user_or_none(by),
         updated_by=user_or_none(by),
+        session_type=session.session_type,
+        session_price=session.price,
+        session_currency=session.currency,
+        video_link=session.video_link,
     )
     try:
         with transaction.atomic(durable=True):
@@ -121,9 +157,15 @@ def book(
             )
             claims.queue_for(room, professional)
             status = booking.status = policy.first_status(room.location, professional, by)
-            booking.price = charging.price(room, professional, starts_at, ends_at)
+            booking.price = (
+                Decimal("0.00")
+                if booking.is_virtual
+                else charging.price(room, professional, starts_at, ends_at)
+            )
             booking.save(force_insert=True)
             claims.claim(booking)
+            if session.patients:
+                sessions.attach(booking, session.patients, by=by, source=source, ip=ip)
             if key_row is not None:
                 IdempotencyKey.objects.filter(pk=key_row.pk).update(booking=booking)
             action = "requested" if status == BookingStatus.REQUESTED else "booked"
@@ -137,6 +179,19 @@ def book(
                     "ends_at": (None, ends_at),
                     "status": (None, status),
                     "price": (None, booking.price),
+                    **(
+                        {"session_type": (None, booking.session_type)} if booking.is_virtual else {}
+                    ),
+                    **(
+                        {"patients": (None, [p.pk for p in session.patients])}
+                        if session.patients
+                        else {}
+                    ),
+                    **(
+                        {"session_price": (None, booking.session_price)}
+                        if booking.session_price is not None
+                        else {}
+                    ),
                 },
                 by=by,
                 source=source,
@@ -158,6 +213,11 @@ def book(
                 idempotency_key=idempotency_key,
                 fingerprint=fingerprint,
                 ip=ip,
+                session_type=session_type,
+                patients=patients,
+                session_price=session_price,
+                session_currency=session_currency,
+                video_link=video_link,
             )
         return replay
     except IntegrityError as error:
@@ -231,27 +291,48 @@ def move(
                 "price": current.price,
                 "location": current.room.location_id,
             }
+            # A priced session keeps its price; it can only go where that money is taken.
+            if target_room.location_id != old["location"] and current.session_price is not None:
+                if current.session_currency not in target_room.location.session_currencies:
+                    raise InvalidBooking(
+                        _("Sessions at %(location)s are not priced in %(currency)s.")
+                        % {
+                            "location": target_room.location.name,
+                            "currency": current.session_currency,
+                        },
+                        code="invalid_currency",
+                        field="room",
+                    )
+            old["session_type"] = current.session_type
+            # Onto the Online lane a session becomes virtual; onto a room, on-site.
+            new_type = SessionType.VIRTUAL if target_room.is_virtual else SessionType.ON_SITE
             claims.queue_for(target_room, current.professional)
             claims.release(current)
             current.room, current.starts_at, current.ends_at = target_room, new_start, new_end
+            current.session_type = new_type
             claims.claim(current)
             values = {
                 "room": target_room,
                 "starts_at": new_start,
                 "ends_at": new_end,
+                "session_type": new_type,
                 "updated_by": user_or_none(by),
             }
+            if new_type == SessionType.ON_SITE and current.video_link:
+                values["video_link"] = ""
             if target_room.pk != old["room"] or (new_end - new_start) != (
                 old["ends_at"] - old["starts_at"]
             ):
-                values["price"] = charging.price(
-                    target_room, current.professional, new_start, new_end
+                values["price"] = (
+                    Decimal("0.00")
+                    if target_room.is_virtual
+                    else charging.price(target_room, current.professional, new_start, new_end)
                 )
                 values["currency"] = target_room.location.currency
             _set(current, current.status, **values)
             diff = {
                 k: (old[k], getattr(current, k if k != "room" else "room_id"))
-                for k in ("room", "starts_at", "ends_at", "price")
+                for k in ("room", "starts_at", "ends_at", "price", "session_type")
             }
             diff = {k: v for k, v in diff.items() if v[0] != v[1]}
             action = (

@@ -88,10 +88,13 @@ def busy() -> Busy:
 
 
 def claim(booking: Booking) -> None:
-    """Insert the booking's slot claims; the unique indexes refuse any slot already held."""
+    """Insert the booking's slot claims (its room's and its professional's; a virtual
+    session's professional's only); the unique indexes refuse any slot already held."""
     rows = []
+    claims_room = not booking.is_virtual  # a virtual session holds only its professional
     for slot in timeslots.slot_starts(booking.starts_at, booking.ends_at):
-        rows.append(SlotClaim(booking=booking, room_id=booking.room_id, slot_start=slot))
+        if claims_room:
+            rows.append(SlotClaim(booking=booking, room_id=booking.room_id, slot_start=slot))
         rows.append(
             SlotClaim(booking=booking, professional_id=booking.professional_id, slot_start=slot)
         )
@@ -103,10 +106,11 @@ def conflict_for(booking: Booking, by) -> SlotTaken:
     its own location's zone, its room and location. Staff (and the system) also read whose
     booking it is; a professional never learns another professional's name (policy.binds)."""
     slots = list(timeslots.slot_starts(booking.starts_at, booking.ends_at))
+    room_claims = SlotClaim.objects.filter(slot_start__in=slots, room_id=booking.room_id)
+    if booking.is_virtual:  # it claims no room: only its professional can be in the way
+        room_claims = room_claims.none()
     taken = (
-        SlotClaim.objects.filter(slot_start__in=slots)
-        .exclude(booking_id=booking.pk)
-        .filter(room_id=booking.room_id)
+        room_claims.exclude(booking_id=booking.pk)
         .values_list("room_id", "professional_id", "slot_start", "booking_id")
         .union(
             SlotClaim.objects.filter(slot_start__in=slots, professional_id=booking.professional_id)

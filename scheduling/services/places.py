@@ -8,7 +8,8 @@ which address."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from accounts.audit import log_change
 
@@ -74,3 +75,36 @@ def save_room(room: Room, values: dict, *, by, source: str, ip: str | None = Non
             changed.append("features")
         log_change(room, added=adding, fields=changed, by=by, source=source, ip=ip)
     return room
+
+
+def online_room(location: Location) -> Room:
+    """`location`'s Online lane, where its virtual sessions sit (made on first use, in its
+    own transaction; two first uses at once end with the one row the unique index allows).
+    It costs nothing (a virtual session rents no room) and claims no room slot."""
+    room = (
+        Room.objects.select_related("location").filter(location=location, is_virtual=True).first()
+    )
+    if room is not None:
+        return room
+    try:
+        with transaction.atomic():
+            Room.objects.create(
+                location=location,
+                name=_("Online"),
+                hourly_price=0,
+                colour="#7a6fb0",
+                is_virtual=True,
+            )
+    except IntegrityError:
+        pass  # made a moment ago by someone else, or a room already has that name
+    room = (
+        Room.objects.select_related("location").filter(location=location, is_virtual=True).first()
+    )
+    if room is None:
+        raise IntegrityError(f"location {location.pk} has a room named like its Online lane")
+    return room
+
+
+def _online(location: Location) -> Room | None:
+    lanes = Room.objects.select_related("location").filter(location=location, is_virtual=True)
+    return lanes.first()
