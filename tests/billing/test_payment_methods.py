@@ -247,6 +247,8 @@ def test_the_admin_ticks_the_methods_a_location_accepts(client, location, pro_a,
             "location": location.pk,
             "late_cancel_percent": "50",
             "no_show_percent": "100",
+            "no_show_session_percent": "100",
+            "late_cancel_session_percent": "50",
             "payment_methods": ["pix", "cash"],
         },
     )
