@@ -78,14 +78,14 @@ class BillingPolicy(models.Model):
     # What a session that did not happen as booked counts for a commission: the share of
     # its price the patient is charged (and the clinic takes its commission on).
     no_show_session_percent = models.DecimalField(
-        _("a no-show session counts (% of its price)"),
+        _("share of the price a no-show session counts (%)"),
         max_digits=5,
         decimal_places=2,
         default=Decimal("100"),
         validators=PERCENT,
     )
     late_cancel_session_percent = models.DecimalField(
-        _("a late-cancelled session counts (% of its price)"),
+        _("share of the price a late-cancelled session counts (%)"),
         max_digits=5,
         decimal_places=2,
         default=Decimal("50"),

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                     django.core.validators.MinValueValidator(Decimal("0")),
                     django.core.validators.MaxValueValidator(Decimal("100")),
                 ],
-                verbose_name="a late-cancelled session counts (% of its price)",
+                verbose_name="share of the price a late-cancelled session counts (%)",
             ),
         ),
         migrations.AddField(
@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                     django.core.validators.MinValueValidator(Decimal("0")),
                     django.core.validators.MaxValueValidator(Decimal("100")),
                 ],
-                verbose_name="a no-show session counts (% of its price)",
+                verbose_name="share of the price a no-show session counts (%)",
             ),
         ),
         migrations.CreateModel(

@@ -95,7 +95,7 @@ def _patients(ids_or_patients, professional: Professional, by) -> list[Patient]:
     missing = [pk for pk in wanted if pk not in found or found[pk].is_erased]
     if missing:
         raise InvalidBooking(
-            _("There is no patient %(id)d, or they are not yours.") % {"id": missing[0]},
+            _("There is no patient %(id)s, or they are not yours.") % {"id": missing[0]},
             code="patient_not_found",
             field="patients",
         )
