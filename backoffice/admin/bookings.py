@@ -148,6 +148,9 @@ class BookingAdmin(admin.ModelAdmin):
         "notes",
         "price_label",
         "payment_label",
+        "session_type",
+        "session_price_label",
+        "patient_count",
         "source",
         "created_at",
         "created_by",
@@ -156,6 +159,9 @@ class BookingAdmin(admin.ModelAdmin):
     ]
     change_readonly = [
         "professional",
+        "session_type",
+        "session_price_label",
+        "patient_count",
         "cancelled_late",
         "late_fee_waived",
         "late_fee_waiver_reason",
@@ -223,6 +229,18 @@ class BookingAdmin(admin.ModelAdmin):
     @admin.display(description=_("location"), ordering="room__location__name")
     def location(self, booking):
         return booking.room.location.name
+
+    @admin.display(description=_("session price"))
+    def session_price_label(self, booking):
+        if booking.session_price is None:
+            return "—"
+        return billing_money.format_money(booking.session_price, booking.session_currency)
+
+    @admin.display(description=_("patients"))
+    def patient_count(self, booking):
+        # How many, never who: patients are read on the staff patient pages, where every
+        # read is recorded.
+        return booking.patients.count()
 
     @admin.display(description=_("price"), ordering="price")
     def price_label(self, booking):
