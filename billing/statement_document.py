@@ -16,13 +16,13 @@ from urllib.parse import unquote
 import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.db.models import Sum
+from django.db.models import Q, Sum, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from scheduling.models import Booking, BookingStatus, Location
 
-from . import ledger, listing, money
+from . import commission, ledger, listing, money
 from .models import Payment
 
 # Statement templates refer to static files as {{ static_base }}path; nothing else is fetched.
@@ -78,10 +78,47 @@ class StatementContent:
     payments: list[Payment]
     opening_balance: Decimal
     locations: list[Location] = field(default_factory=list)
+    # The revenue share (billing.commission): the month's sessions in this currency, and
+    # whether an agreement with a commission is in force in the month (an hourly-rent
+    # professional's statement shows none of it and stays as it always was).
+    sessions: list[commission.SessionLine] = field(default_factory=list)
+    shows_commission: bool = False
 
     @property
     def charges_total(self) -> Decimal:
         return sum((line.amount for line in self.lines), Decimal(0))
+
+    def _sessions_sum(self, attribute: str) -> Decimal:
+        total = sum((getattr(line, attribute) for line in self.sessions), Decimal(0))
+        return money.quantize(total, self.currency)
+
+    @property
+    def sessions_gross(self) -> Decimal:
+        return self._sessions_sum("counted")
+
+    @property
+    def commission_total(self) -> Decimal:
+        return self._sessions_sum("commission")
+
+    @property
+    def owed_to_clinic(self) -> Decimal:
+        """Commission on sessions the professional collected."""
+        return self._sessions_sum("owed_to_clinic")
+
+    @property
+    def owed_to_professional(self) -> Decimal:
+        """Sessions the clinic collected, less its commission."""
+        return self._sessions_sum("owed_to_professional")
+
+    @property
+    def sessions_balance(self) -> Decimal:
+        return self.owed_to_clinic - self.owed_to_professional
+
+    @property
+    def month_balance(self) -> Decimal:
+        """What the month alone leaves owed (rent + commission owed − owed to the
+        professional); the month table's balance."""
+        return self.charges_total + self.sessions_balance
 
     @property
     def payments_total(self) -> Decimal:
@@ -89,7 +126,9 @@ class StatementContent:
 
     @property
     def closing_balance(self) -> Decimal:
-        return self.opening_balance + self.charges_total - self.payments_total
+        return (
+            self.opening_balance + self.charges_total + self.sessions_balance - self.payments_total
+        )
 
     @property
     def by_state(self) -> dict[str, Decimal]:
@@ -111,12 +150,22 @@ class StatementContent:
 
     def totals(self) -> dict:
         """What the Statement row keeps beside the PDF (amounts as exact strings)."""
-        return {
+        totals = {
             "by_state": {k: str(v) for k, v in self.by_state.items()},
             "by_room": {k: str(v) for k, v in self.by_room.items()},
             "lines": len(self.lines),
             "payments": len(self.payments),
         }
+        if self.shows_commission:
+            totals["sessions"] = {
+                "count": len(self.sessions),
+                "gross": str(self.sessions_gross),
+                "commission": str(self.commission_total),
+                "owed_to_clinic": str(self.owed_to_clinic),
+                "owed_to_professional": str(self.owed_to_professional),
+                "month_balance": str(self.month_balance),
+            }
+        return totals
 
 
 def is_statement_line(charge: ledger.Charge) -> bool:
@@ -133,33 +182,32 @@ def build(professional, year: int, month: int, currency: str) -> StatementConten
     is the next month's opening balance."""
     first_day, last_day = month_bounds(year, month)
     # A UTC window one day wider than the month on each side catches every local day;
-    # the exact cut is made on local dates below.
+    # the exact cut is made on local dates below. A booking counts in `currency` for its
+    # rent or for its session (a Lima room in PEN, its session in USD).
     window_end = date_to_utc_bound(last_day + timedelta(days=2))
     bookings = list(
-        Booking.objects.filter(
-            professional=professional, currency=currency, starts_at__lt=window_end
-        ).select_related("room__location")
+        Booking.objects.filter(professional=professional, starts_at__lt=window_end)
+        .filter(Q(currency=currency) | Q(session_currency=currency))
+        .select_related("room__location")
     )
     policies = ledger.Policies()
+    agreements = commission.Agreements([professional.pk])
     before, during = [], []
     for booking in bookings:
-        local_day = booking.starts_at.astimezone(booking.room.location.zone).date()
+        local_day = commission.local_day_of(booking)
         if local_day < first_day:
             before.append(booking)
         elif local_day <= last_day:
             during.append(booking)
-    charged_before = sum(
-        (c.amount for c in ledger.charges(before, policies=policies, with_allocations=False)),
-        Decimal(0),
-    )
+    prefetch_related_objects(during, "patients")
+    shared = {"agreements": agreements, "policies": policies}
+    earlier = commission.sheet_of(before, professional.pk, currency, **shared)
+    this_month = commission.sheet_of(during, professional.pk, currency, **shared)
     paid_before = Payment.objects.filter(
         professional=professional, currency=currency, received_on__lt=first_day
     ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
-    lines = [
-        c
-        for c in ledger.charges(during, policies=policies, with_allocations=False)
-        if is_statement_line(c)
-    ]
+    lines = [c for c in this_month.rent_lines if is_statement_line(c)]
+    sessions = [s for s in this_month.session_lines if commission.is_counted_session(s)]
     payments = list(
         Payment.objects.filter(
             professional=professional,
@@ -168,7 +216,8 @@ def build(professional, year: int, month: int, currency: str) -> StatementConten
             received_on__lte=last_day,
         ).select_related("reverses")
     )
-    locations = sorted({c.booking.room.location for c in lines}, key=lambda loc: loc.name)
+    shown = [c.booking for c in lines] + [s.booking for s in sessions]
+    locations = sorted({b.room.location for b in shown}, key=lambda loc: loc.name)
     return StatementContent(
         professional=professional,
         year=year,
@@ -178,8 +227,11 @@ def build(professional, year: int, month: int, currency: str) -> StatementConten
         last_day=last_day,
         lines=lines,
         payments=payments,
-        opening_balance=money.quantize(charged_before - paid_before, currency),
+        opening_balance=money.quantize(earlier.balance - paid_before, currency),
         locations=locations,
+        sessions=sessions,
+        shows_commission=bool(sessions)
+        or agreements.takes_commission_between(professional.pk, first_day, last_day),
     )
 
 

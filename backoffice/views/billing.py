@@ -10,12 +10,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import permission_required, staff_required
 from accounts.audit import actor_from_request
 from backoffice.billing_forms import ExportForm, PaymentForm, ReversalForm, parse_month
-from billing import exports, ledger, money, payment_methods, reports, services
+from billing import exports, ledger, money, month_table, payment_methods, reports, services
 from billing.access import batch_for, statement_for
 from billing.errors import BillingError
 from billing.models import Payment, Statement
@@ -267,4 +268,66 @@ def export_csv(request, kind: str):
         body = exports.professionals_csv(filters, tz)
     response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{kind}.csv"'
+    return response
+
+
+def _month_table_context(request) -> dict:
+    """The month, location and sort asked for, and the table's rows (billing.month_table)."""
+    year, month = parse_month(request.GET.get("month"))
+    locations = list(Location.objects.order_by("name"))
+    location_id = None
+    try:
+        chosen = int(request.GET.get("location") or 0)
+    except ValueError:
+        chosen = 0
+    if any(location.pk == chosen for location in locations):
+        location_id = chosen
+    sort = month_table.parse_sort(request.GET.get("sort"))
+    rows = month_table.sorted_rows(
+        month_table.month_table(year, month, location_id=location_id), sort
+    )
+    return {
+        "year": year,
+        "month": month,
+        "period": f"{year}-{month:02d}",
+        "locations": locations,
+        "location_id": location_id,
+        "sort": sort,
+        "rows": rows,
+    }
+
+
+MONTH_TABLE_HEADINGS = [
+    ("name", gettext_lazy("Professional")),
+    ("currency", gettext_lazy("Currency")),
+    ("sessions", gettext_lazy("Sessions")),
+    ("hours", gettext_lazy("Hours")),
+    ("gross", gettext_lazy("Gross")),
+    ("commission", gettext_lazy("Commission")),
+    ("rent", gettext_lazy("Rent")),
+    ("balance", gettext_lazy("Balance of the month")),
+]
+
+
+@permission_required("billing.view_statement")
+@require_GET
+def month_table_page(request):
+    """The professionals' month table: the statements' figures, one row per professional
+    and currency, sortable (?sort=balance, ?sort=-balance)."""
+    context = _month_table_context(request)
+    context["headings"] = [
+        (key, str(label), "-" + key if context["sort"] == key else key)
+        for key, label in MONTH_TABLE_HEADINGS
+    ]
+    return render(request, "backoffice/billing/month_table.html", context)
+
+
+@permission_required("billing.view_statement")
+@require_GET
+def month_table_csv(request):
+    """The same table as CSV, in the same order."""
+    context = _month_table_context(request)
+    body = month_table.as_csv(context["rows"], [str(label) for _k, label in MONTH_TABLE_HEADINGS])
+    response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="month-table-{context["period"]}.csv"'
     return response

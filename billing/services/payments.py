@@ -34,13 +34,18 @@ def _professional(professional: Professional | int | str) -> Professional:
 
 
 def check_currency(currency: str) -> str:
-    """`currency` (upper-cased) if some location bills in it; BillingError otherwise."""
+    """`currency` (upper-cased) if some location bills in it or prices sessions in it
+    (Location.other_currencies: a Lima session in USD gets a USD statement and may be
+    settled in USD); BillingError otherwise."""
     currency = (currency or "").strip().upper()
     try:
         money.places(currency)
     except money.MoneyError as error:
         raise BillingError(error.message, field="currency") from None
-    if not Location.objects.filter(currency=currency).exists():
+    if not Location.objects.filter(currency=currency).exists() and not any(
+        currency in (others or [])
+        for others in Location.objects.values_list("other_currencies", flat=True)
+    ):
         raise BillingError(
             _("No location bills in %(currency)s; use the currency of the location.")
             % {"currency": currency},

@@ -15,14 +15,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import languages
-from accounts.audit import user_or_none
+from accounts.audit import Actor, user_or_none
+from patients.access import record_reads
+from patients.models import ReadKind
 from professionals.models import Professional
 from scheduling.models import Booking
 
 from .. import payment_methods
 from .. import statement_document as statements
 from ..errors import BillingError
-from ..models import Payment, Statement, StatementBatch
+from ..models import Payment, RevenueAgreement, ShareModel, Statement, StatementBatch
 from .payments import check_currency
 
 ATTEMPTS = 5
@@ -87,7 +89,7 @@ def issue_statement(
     place = billing_place(professional, currency)
     with translation.override(language_for(professional, place)):
         statement = _issue(
-            professional, year, month, currency, by, source, batch, send_email, place
+            professional, year, month, currency, by, source, batch, send_email, place, ip
         )
     if statement is None:
         raise BillingError(
@@ -96,10 +98,12 @@ def issue_statement(
     return statement
 
 
-def _issue(professional, year, month, currency, by, source, batch, send_email, place):
+def _issue(professional, year, month, currency, by, source, batch, send_email, place, ip):
     """issue_statement's work, in the statement's language (its lines and its PDF); None
-    when others kept issuing first."""
+    when others kept issuing first. A statement with sessions names their patients: that
+    is a read of each (an export to the professional), recorded."""
     content = statements.build(professional, year, month, currency)
+    patient_ids = [p.pk for line in content.sessions for p in line.booking.patients.all()]
     for _attempt in range(ATTEMPTS):
         previous = current_statement(professional, year, month, currency)
         if batch is not None and previous is not None:
@@ -140,6 +144,8 @@ def _issue(professional, year, month, currency, by, source, batch, send_email, p
                 ):
                     raise _Overtaken
                 statement.save(force_insert=True)
+                if patient_ids:
+                    record_reads(Actor(by, source, ip), patient_ids, ReadKind.EXPORT)
                 if send_email:
                     transaction.on_commit(lambda s=statement: email_statement(s))
         except (_Overtaken, IntegrityError):
@@ -180,8 +186,17 @@ def _default_currency(professional) -> str:
 
 def active_currencies(professional) -> set[str]:
     booked = Booking.objects.filter(professional=professional).values_list("currency", flat=True)
+    sessions = (
+        Booking.objects.filter(
+            professional=professional,
+            session_price__isnull=False,
+            professional__revenue_agreements__model__in=[ShareModel.COMMISSION, ShareModel.BOTH],
+        )
+        .exclude(session_currency="")
+        .values_list("session_currency", flat=True)
+    )
     paid = Payment.objects.filter(professional=professional).values_list("currency", flat=True)
-    return set(booked.distinct()) | set(paid.distinct())
+    return set(booked.distinct()) | set(sessions.distinct()) | set(paid.distinct())
 
 
 def email_statement(statement: Statement) -> None:
@@ -233,6 +248,7 @@ def start_batch(year: int, month: int, *, send_email: bool, by, source: str) -> 
     pairs |= set(
         Payment.objects.filter(received_on__lte=last_day).values_list("professional_id", "currency")
     )
+    pairs |= _session_pairs(cut + timedelta(days=2))
     issued = _issued_pairs(year, month)
     targets = sorted([list(pair) for pair in pairs - issued])
     with transaction.atomic(durable=True):
@@ -244,6 +260,23 @@ def start_batch(year: int, month: int, *, send_email: bool, by, source: str) -> 
             created_by=user_or_none(by),
             source=source,
         )
+
+
+def _session_pairs(before) -> set[tuple[int, str]]:
+    """(professional, currency) of sessions priced in another currency than their room,
+    for professionals who ever had a commission: they get a statement in that currency."""
+    on_commission = RevenueAgreement.objects.exclude(model=ShareModel.RENT).values(
+        "professional_id"
+    )
+    return set(
+        Booking.objects.filter(
+            starts_at__lt=before,
+            professional_id__in=on_commission,
+            session_price__isnull=False,
+        )
+        .exclude(session_currency="")
+        .values_list("professional_id", "session_currency")
+    )
 
 
 def _issued_pairs(year: int, month: int) -> set[tuple[int, str]]:

@@ -55,6 +55,7 @@ NOT_PAGES = {
     "billing:statement-download": "a PDF",
     "billing:batch-start": "POST from the billing page",
     "billing:export-csv": "a CSV file",
+    "billing:month-table-csv": "a CSV file",
     "portal:book": "POST from the slot sheet",
     "portal:booking-rebook": "POST from a booking's page",
     "portal:feed-issue": "POST from the calendar-feed page",
