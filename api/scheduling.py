@@ -37,6 +37,7 @@ from api.schemas import (
     RoomIn,
     RoomOut,
     RoomPatch,
+    SessionPatch,
 )
 from professionals.access import professional_for
 from scheduling import access, availability, services
@@ -177,6 +178,7 @@ def list_bookings(request, filters: Query[BookingFilters]):
         bookings = bookings.filter(professional_id__in=filters.professional)
     if filters.status:
         bookings = bookings.filter(status__in=filters.status)
+    bookings = bookings.prefetch_related("patients")
     return bookings[filters.offset : filters.offset + filters.limit]
 
 
@@ -209,6 +211,11 @@ def create_booking(
         allow_past=payload.allow_past,
         idempotency_key=idempotency_key or None,
         fingerprint=_fingerprint(request) if idempotency_key else "",
+        session_type=payload.session_type,
+        patients=payload.patients,
+        session_price=payload.session_price,
+        session_currency=payload.session_currency or "",
+        video_link=payload.video_link,
         **_audit(request),
     )
     if booking.replayed:
@@ -296,6 +303,20 @@ def decline_booking(request, payload: DeclineIn, booking_id: int = BookingId):
     booking = access.booking_for(request.auth, booking_id)
     staff_only(request.auth)
     return services.decline(booking, reason=payload.reason, **_audit(request))
+
+
+@bookings_router.patch("/{booking_id}/session", response=BookingOut)
+def update_booking_session(request, payload: SessionPatch, booking_id: int = BookingId):
+    """Change the session a booking holds: its patients, price, currency or video link
+    (omitted ones stay; a session_price of null goes back to none)."""
+    booking = access.booking_for(request.auth, booking_id)
+    values = payload.dict(exclude_unset=True)
+    if "session_price" in values:
+        values["price"] = values.pop("session_price")
+    if "session_currency" in values:
+        values["currency"] = values.pop("session_currency")
+    services.set_session(booking, **values, **_audit(request))
+    return access.booking_for(request.auth, booking_id)
 
 
 @bookings_router.put("/{booking_id}/notes", response=BookingOut)

@@ -28,7 +28,7 @@ from pydantic import (
 
 from scheduling import policy, timeslots
 from scheduling.local_time import at_location
-from scheduling.models import BookingStatus
+from scheduling.models import BookingStatus, SessionType
 
 MAX_ID = 2**63 - 1
 NO_NUL = r"^[^\x00]*$"
@@ -327,10 +327,27 @@ class BookingOut(BusyOut):
     cancellable_until: datetime = Field(
         description="Cancel free (and, for a professional, move) until this time."
     )
+    session_type: SessionType = Field(
+        description="on_site (in a room) or virtual (the location's Online lane, no rent)."
+    )
+    patients: list[int] = Field(description="The session's patients (ids); several: a group.")
+    session_price: str | None = Field(
+        description="What the patient pays for the session (`price` is the room's rent)."
+    )
+    session_currency: str
+    video_link: str
 
     @staticmethod
     def resolve_cancellable_until(obj):
         return policy.cancellable_until(obj)
+
+    @staticmethod
+    def resolve_patients(obj):
+        return sorted(patient.pk for patient in obj.patients.all())
+
+    @staticmethod
+    def resolve_session_price(obj):
+        return None if obj.session_price is None else str(obj.session_price)
 
 
 class ChangeOut(Schema):
@@ -354,6 +371,10 @@ class BookingDetailOut(BookingOut):
 
 
 Notes = text(2000)
+SessionPatients = Annotated[list[BodyId], Field(max_length=30)]
+VideoLink = Annotated[
+    str, Field(max_length=500, pattern=r"^(https://[^\x00\s]*)?$", description="https:// only")
+]
 
 
 class BookingIn(In):
@@ -365,6 +386,28 @@ class BookingIn(In):
     ends_at: Moment
     notes: Notes = ""
     allow_past: BodyBool = Field(False, description="Staff only: record a booking in the past.")
+    session_type: SessionType = Field(
+        SessionType.ON_SITE,
+        description="virtual: held in room_id's location's Online lane, claiming only the "
+        "professional's time.",
+    )
+    patients: SessionPatients = Field(default_factory=list)
+    session_price: Price | None = Field(
+        None, description="Omitted: the professional's default session price."
+    )
+    session_currency: Currency | None = Field(
+        None, description="Omitted: the location's currency (or one of its other currencies)."
+    )
+    video_link: VideoLink = ""
+
+
+class SessionPatch(In):
+    """A booking's session: omitted fields stay; the type changes only by moving."""
+
+    patients: SessionPatients = None
+    session_price: Price | None = None
+    session_currency: Currency = None
+    video_link: VideoLink = None
 
 
 class MoveIn(In):

@@ -37,11 +37,14 @@ from api.billing import (
 )
 from api.cancellations import router as cancellations_router
 from api.invitations import router as invitations_router
+from api.patients import reads_router as patient_reads_router
+from api.patients import router as patients_router
 from api.policies import router as policies_router
 from api.preferences import router as preferences_router
 from api.prices import agreements_router, billing_policies_router
 from api.professionals import router as professionals_router
 from api.rebooking import router as rebooking_router
+from api.revenue import router as revenue_agreements_router
 from api.scheduling import (
     availability_router,
     bookings_router,
@@ -201,6 +204,9 @@ api.add_router("/statements", statements_router)
 api.add_router("/exports", exports_router)
 api.add_router("/agreements", agreements_router)
 api.add_router("/billing-policies", billing_policies_router)
+api.add_router("/patients", patients_router)
+api.add_router("/patient-reads", patient_reads_router)
+api.add_router("/revenue-agreements", revenue_agreements_router)
 
 # Last, so it only catches what no endpoint matched: unknown URLs answer as problems too.
 fallback_router = Router()
