@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("calendar/", include("backoffice.urls.calendar")),
     path("professionals/", include("backoffice.urls.professionals")),
+    path("patients/", include("backoffice.urls.patients")),
     path("billing/", include("backoffice.urls.billing")),
     path("portal/", include("portal.urls")),
     path("api/v1/", api.urls),

@@ -1,2 +1,2 @@
 """The backoffice's URLs, one module per area and namespace (calendar, professionals,
-billing), mounted by integra/urls.py."""
+patients, billing), mounted by integra/urls.py."""

@@ -21,6 +21,8 @@ PAGES = [
     ("calendar:calendar", {}, "Calendar"),
     ("professionals:list", {}, "Professionals"),
     ("professionals:create", {}, "Professionals"),
+    ("patients:list", {}, "Patients"),
+    ("patients:create", {}, "Patients"),
     ("calendar:location-policies", {}, "Policies"),
     ("billing:overview", {}, "Billing"),
     ("billing:export-page", {}, "Exports"),
@@ -32,7 +34,15 @@ def test_each_staff_page_marks_its_own_menu_entry(as_manager, location, name, kw
     page = as_manager.get(reverse(name, kwargs=kwargs)).content.decode()
     nav = re.search(r'<nav aria-label="Main">(.*?)</nav>', page, re.S).group(1)
     entries = re.findall(r"<a [^>]*>([^<]+)</a>", nav)
-    assert entries == ["Calendar", "Professionals", "Policies", "Billing", "Exports", "Admin"]
+    assert entries == [
+        "Calendar",
+        "Professionals",
+        "Patients",
+        "Policies",
+        "Billing",
+        "Exports",
+        "Admin",
+    ]
     assert re.findall(r'aria-current="page">([^<]+)</a>', nav) == [marked]
     assert "css/staff.css" in page
 
@@ -50,6 +60,7 @@ def test_reception_has_no_exports_entry(staff, location):
     assert re.findall(r"<a [^>]*>([^<]+)</a>", nav) == [
         "Calendar",
         "Professionals",
+        "Patients",
         "Policies",
         "Billing",
         "Admin",
