@@ -18,10 +18,17 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts import formats
-from backoffice import calendar_html
+from backoffice import calendar_html, calendar_patients
 from billing import ledger, marks
 from scheduling import availability, timeslots
-from scheduling.models import Booking, BookingStatus, Location, OpeningHours, Room
+from scheduling.models import (
+    Booking,
+    BookingStatus,
+    Location,
+    OpeningHours,
+    Room,
+    SessionType,
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,21 @@ class BookingCard:
 
     cancelled_late: bool = False
     late_fee_waived: bool = False
+    session_type: str = SessionType.ON_SITE
+    # The session's patients as reception reads them (calendar_patients.names_by_booking).
+    patients: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def patient_ids(self) -> list[int]:
+        return [pk for pk, _name in self.patients]
+
+    @property
+    def patient_names(self) -> str:
+        return ", ".join(name for _pk, name in self.patients)
+
+    @property
+    def is_virtual(self) -> bool:
+        return self.session_type == SessionType.VIRTUAL
 
     @property
     def is_booked(self) -> bool:
@@ -93,6 +115,8 @@ def _card(row: dict, zone, labels: dict) -> BookingCard:
         zone=zone,
         cancelled_late=row.get("cancelled_late", False),
         late_fee_waived=row.get("late_fee_waived", False),
+        session_type=row.get("session_type", SessionType.ON_SITE),
+        patients=tuple(row.get("patients", ())),
     )
 
 
@@ -110,6 +134,7 @@ CARD_FIELDS = (
     "cancellation_reason",
     "starts_at",
     "ends_at",
+    "session_type",
 )
 
 
@@ -118,8 +143,10 @@ def _status_labels() -> dict:
 
 
 def cards_of(queryset) -> list[BookingCard]:
-    """Cards straight from rows: a week of thousands of bookings without building models."""
+    """Cards straight from rows: a week of thousands of bookings without building models.
+    Their patients' names take one query more (two when any booking has patients)."""
     labels = _status_labels()
+    names = calendar_patients.names_by_booking(queryset.values("pk"))
     zones: dict[str, ZoneInfo] = {}
     cards = []
     policies = ledger.Policies()
@@ -128,6 +155,7 @@ def cards_of(queryset) -> list[BookingCard]:
         row["payment_state"] = marks.state_of_row(row, row["room__location_id"], policies)
         tz = row["room__location__tz"]
         zone = zones.get(tz) or zones.setdefault(tz, ZoneInfo(tz))
+        row["patients"] = names.get(row["pk"], ())
         cards.append(_card(row, zone, labels))
     return cards
 
@@ -153,6 +181,8 @@ def card_for(booking: Booking, charge: ledger.Charge | None = None) -> BookingCa
         "payment_state": charge.payment_state,
         "cancelled_late": booking.cancelled_late,
         "late_fee_waived": booking.late_fee_waived,
+        "session_type": booking.session_type,
+        "patients": calendar_patients.names_by_booking([booking.pk]).get(booking.pk, ()),
     }
     return _card(row, booking.room.location.zone, _status_labels())
 
@@ -218,7 +248,8 @@ class LocationWeek:
 def locations_for(ids: list[int] | None):
     """The locations to show, with their active rooms and opening hours (three queries)."""
     queryset = Location.objects.prefetch_related(
-        Prefetch("rooms", queryset=Room.objects.filter(active=True).order_by("name")),
+        # The Online lane (virtual sessions) after the rooms.
+        Prefetch("rooms", queryset=Room.objects.filter(active=True).order_by("is_virtual", "name")),
         Prefetch("opening_hours", queryset=OpeningHours.objects.all()),
     ).order_by("name")
     if ids:
@@ -241,16 +272,25 @@ def _local_bounds(locations, first_day: date, last_day: date) -> tuple[datetime,
     return min(starts).astimezone(UTC), max(ends).astimezone(UTC)
 
 
-def day_grid(locations, local_day: date, *, with_cancelled: bool) -> list[LocationDay]:
+def day_grid(
+    locations, local_day: date, *, with_cancelled: bool, reader=None, path: str = ""
+) -> list[LocationDay]:
     """Per location: the 15-minute rows of its opening hours on `local_day` and one column
-    per active room holding that day's bookings."""
+    per active room holding that day's bookings. `reader` (an accounts.audit.Actor): whose
+    reading of the cards' patient names is recorded."""
     if not locations:
         return []
     first, last = _local_bounds(locations, local_day, local_day)
     by_room: dict[int, list[BookingCard]] = defaultdict(list)
-    for card in _bookings(locations, first, last, with_cancelled=with_cancelled):
-        if card.local_day == local_day:
-            by_room[card.room_id].append(card)
+    shown = [
+        card
+        for card in _bookings(locations, first, last, with_cancelled=with_cancelled)
+        if card.local_day == local_day
+    ]
+    for card in shown:
+        by_room[card.room_id].append(card)
+    # The reader read every name these cards show: one insert for the whole render.
+    calendar_patients.record_calendar_reads(reader, shown, path)
     grids = []
     for location in locations:
         grid = LocationDay(location=location, local_day=local_day)
@@ -280,7 +320,9 @@ def week_of(local_day: date) -> list[date]:
     return [first + timedelta(days=n) for n in range(7)]
 
 
-def week_grid(locations, local_day: date, *, with_cancelled: bool) -> list[LocationWeek]:
+def week_grid(
+    locations, local_day: date, *, with_cancelled: bool, reader=None, path: str = ""
+) -> list[LocationWeek]:
     """Per location: one row per active room, one cell per day of the week (from the
     reader's first day) listing that day's bookings in time order."""
     if not locations:
@@ -288,8 +330,14 @@ def week_grid(locations, local_day: date, *, with_cancelled: bool) -> list[Locat
     days = week_of(local_day)
     first, last = _local_bounds(locations, days[0], days[-1])
     cells: dict[tuple[int, date], list[BookingCard]] = defaultdict(list)
-    for card in _bookings(locations, first, last, with_cancelled=with_cancelled):
+    shown = [
+        card
+        for card in _bookings(locations, first, last, with_cancelled=with_cancelled)
+        if days[0] <= card.local_day <= days[-1]
+    ]
+    for card in shown:
         cells[(card.room_id, card.local_day)].append(card)
+    calendar_patients.record_calendar_reads(reader, shown, path)
     weeks = []
     for location in locations:
         open_days = {d for d in days if availability.opening_interval(location, d) is not None}

@@ -18,6 +18,12 @@ from billing.marks import mark_for
 
 def _attrs(card) -> str:
     notes = f' data-notes="{_escape(card.notes)}"' if card.notes else ""
+    patients = getattr(card, "patients", ())
+    if patients:
+        ids = " ".join(str(pk) for pk, _name in patients)
+        notes += f' data-patients="{ids}"'
+    if getattr(card, "is_virtual", False):
+        notes += ' data-session="virtual"'
     return (
         f'data-booking="{card.pk}" data-status="{card.status}" '
         f'data-starts-at="{card.starts_at.isoformat()}" '
@@ -38,7 +44,17 @@ def _label(card) -> str:
     when = f"{card.start_label}–{card.end_label}"
     mark = _mark(card)
     paid = f", {mark[1]}" if mark else ""
-    return f"{card.professional_name}, {when}, {card.room_name}, {card.status_label}{paid}"
+    who = card.professional_name
+    if getattr(card, "patients", ()):
+        who = f"{card.professional_name} · {card.patient_names}"
+    return f"{who}, {when}, {card.room_name}, {card.status_label}{paid}"
+
+
+def _patients(card) -> str:
+    """The session's patients as reception may read them (escaped), or nothing."""
+    if not getattr(card, "patients", ()):
+        return ""
+    return f'<span class="b-patient">{_escape(card.patient_names)}</span>'
 
 
 def _pay(card) -> str:
@@ -80,7 +96,7 @@ def booking_block(card) -> SafeString:
     return format_html(
         '<article id="booking-{}" class="booking is-{} at-{} len-{}" tabindex="0" role="button" '
         'aria-haspopup="menu" {} aria-label="{}">'
-        '<span class="b-time">{}–{}</span> <span class="b-who">{}</span> '
+        '<span class="b-time">{}–{}</span> <span class="b-who">{}</span> {}'
         '<span class="b-state">{}</span>'
         "{}{}</article>",
         card.pk,
@@ -92,6 +108,7 @@ def booking_block(card) -> SafeString:
         card.start_label,
         card.end_label,
         card.professional_name,
+        mark_safe(_patients(card)),  # noqa: S308 - escaped inside
         card.status_label,
         mark_safe(_pay(card)),  # noqa: S308 - escaped inside
         mark_safe("".join(extra)),  # noqa: S308 - each part was built by format_html
@@ -119,7 +136,7 @@ def booking_chip(card) -> SafeString:
         f'aria-label="{_escape(_label(card))}">'
         f"{_pay(card)}"
         f'<span class="b-time">{card.start_label}–{card.end_label}</span> '
-        f'<span class="b-who">{_escape(card.professional_name)}</span></article>'
+        f'<span class="b-who">{_escape(card.professional_name)}</span>{_patients(card)}</article>'
     )
 
 

@@ -76,17 +76,27 @@ def discreet_pairs(patient_ids: Iterable[int]) -> set[tuple[int, int]]:
     )
 
 
+def staff_name_for(patient: Patient, professional_id: int, discreet: set[tuple[int, int]]) -> str:
+    """How reception reads `patient` on a booking of `professional_id`: in full, or the
+    first name and initial when the professional keeps the patient discreet; "erased" once
+    erased. For readers already known to be staff (the staff calendar's live stream draws a
+    card once for all its sockets)."""
+    if patient.is_erased:
+        return _("Erased patient")
+    if (patient.pk, professional_id) in discreet:
+        return patient.short_name
+    return patient.full_name
+
+
 def name_for(user, patient: Patient, professional_id: int, discreet: set[tuple[int, int]]) -> str:
     """How `user` reads `patient` on a booking of `professional_id`: in full for the
     professional and for staff, the first name and initial for staff when the professional
     keeps the patient discreet, "erased" once erased, and nothing for anyone else (a
     professional never reads another's patients)."""
+    if roles.is_staff(user):
+        return staff_name_for(patient, professional_id, discreet)
     if patient.is_erased:
         return _("Erased patient")
-    if roles.is_staff(user):
-        if (patient.pk, professional_id) in discreet:
-            return patient.short_name
-        return patient.full_name
     professional = roles.professional_of(user)
     if professional is not None and professional.pk == professional_id:
         return patient.full_name

@@ -15,13 +15,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import formats, roles
 from accounts.audit import actor_from_request, client_ip
-from backoffice import calendar
+from backoffice import calendar, calendar_patients
+from patients.access import record_reads
+from patients.models import ReadKind
 from professionals.access import professional_for
 from professionals.models import Professional
 from scheduling import services
 from scheduling.access import booking_for_staff, room_for
 from scheduling.errors import BookingError, SlotTaken
-from scheduling.models import Booking, Source
+from scheduling.models import Booking, SessionType, Source
 from scheduling.services import rebooking
 
 
@@ -120,8 +122,104 @@ def booking_create(request):
         by=request.user,
         source=Source.BACKOFFICE,
         ip=client_ip(request),
+        **_session_fields(request),
     )
     return _answer(booking, _("Booked."), status=201)
+
+
+def _patient_ids(request) -> list[int]:
+    ids = []
+    for raw in request.POST.getlist("patients"):
+        for part in raw.replace(",", " ").split():
+            if not part.isdigit():
+                raise BadInput(_("A patient is given by their number."))
+            ids.append(int(part))
+    return ids
+
+
+def _session_fields(request) -> dict:
+    """The session a new booking holds: type, patients, price, currency, video link (the
+    service checks them and fills the defaults)."""
+    return {
+        "session_type": request.POST.get("session_type") or SessionType.ON_SITE,
+        "patients": _patient_ids(request),
+        "session_price": request.POST.get("session_price", "").strip() or None,
+        "session_currency": request.POST.get("session_currency", ""),
+        "video_link": request.POST.get("video_link", ""),
+    }
+
+
+@require_POST
+@staff_endpoint
+def booking_session(request, pk: int):
+    """Change a booking's patients, price, currency or video link (the fields sent)."""
+    booking = booking_for_staff(request.user, pk)
+    changes = {}
+    if "patients" in request.POST:
+        changes["patients"] = _patient_ids(request)
+    if "session_price" in request.POST:
+        changes["price"] = request.POST["session_price"].strip() or None
+    if "session_currency" in request.POST:
+        changes["currency"] = request.POST["session_currency"]
+    if "video_link" in request.POST:
+        changes["video_link"] = request.POST["video_link"]
+    common = actor_from_request(request, Source.BACKOFFICE).as_kwargs()
+    changed = services.set_session(booking, **changes, **common)
+    return _answer(changed, _("Session saved."))
+
+
+@require_GET
+@staff_endpoint
+def booking_session_details(request, pk: int):
+    """What the session form starts from: the booking's patients (recorded as a read),
+    price, currency, the location's currencies and the video link."""
+    booking = booking_for_staff(request.user, pk)
+    patients = list(booking.patients.all())
+    actor = actor_from_request(request, Source.BACKOFFICE)
+    record_reads(actor, [p.pk for p in patients], ReadKind.CALENDAR, path=request.path)
+    return JsonResponse(
+        {
+            "patients": calendar_patients.choices(patients, booking.professional, request.user),
+            "session_type": booking.session_type,
+            "session_price": "" if booking.session_price is None else str(booking.session_price),
+            "session_currency": booking.session_currency or booking.room.location.currency,
+            "currencies": booking.room.location.session_currencies,
+            "video_link": booking.video_link,
+        }
+    )
+
+
+@require_GET
+@staff_endpoint
+def patient_choices(request):
+    """The new-session popover's patient picker: with two letters or more, patients
+    matching them (the professional's own first); without, the professional's recent
+    patients. Every patient answered is recorded as a read."""
+    professional = None
+    raw = request.GET.get("professional", "")
+    if raw.isdigit():
+        try:
+            professional = professional_for(request.user, int(raw))
+        except Http404:
+            professional = None
+    text = request.GET.get("q", "").strip()
+    if len(text) >= calendar_patients.MIN_TYPED:
+        patients = calendar_patients.search_patients(request.user, text, professional)
+        kind = ReadKind.SEARCH
+    elif professional is not None:
+        patients = calendar_patients.recent_patients(professional)
+        kind = ReadKind.LIST
+    else:
+        patients = []
+        kind = ReadKind.SEARCH
+    actor = actor_from_request(request, Source.BACKOFFICE)
+    record_reads(actor, [p.pk for p in patients], kind, path=request.path)
+    return JsonResponse(
+        {
+            "recent": len(text) < calendar_patients.MIN_TYPED,
+            "results": calendar_patients.choices(patients, professional, request.user),
+        }
+    )
 
 
 @require_POST
@@ -193,5 +291,17 @@ def professional_search(request):
     profession or phone."""
     rows = Professional.objects.active().matching(request.GET.get("q", "")).order_by("name")[:10]
     return JsonResponse(
-        {"results": [{"id": p.pk, "name": p.name, "profession": p.profession} for p in rows]}
+        {
+            "results": [
+                {
+                    "id": p.pk,
+                    "name": p.name,
+                    "profession": p.profession,
+                    "session_price": ""
+                    if p.default_session_price is None
+                    else str(p.default_session_price),
+                }
+                for p in rows
+            ]
+        }
     )

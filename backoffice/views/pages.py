@@ -16,9 +16,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from accounts.access import staff_required
+from accounts.audit import actor_from_request
 from backoffice import calendar
 from billing.models import PaymentMethod
-from scheduling.models import Location
+from scheduling.models import Location, Source
 
 
 def _selected_ids(request) -> list[int]:
@@ -54,6 +55,12 @@ def _strings() -> dict:
         "paused": _("Live updates paused"),
         "networkError": _("Could not reach the server; nothing was changed."),
         "pickProfessional": _("Choose a professional from the list."),
+        "recentPatients": _("Recent patients of this professional"),
+        "noRecent": _("No recent patients: type two letters of a name."),
+        "searchResults": _("Patients found"),
+        "noPatients": _("No patient matches."),
+        "removePatient": _("Remove"),
+        "ownPatient": _("in their care team"),
         "showCancelled": _("Show cancelled"),
         "hideCancelled": _("Hide cancelled"),
     }
@@ -108,7 +115,13 @@ def calendar_page(request):
     partial = request.htmx and not request.htmx.history_restore_request
     if not partial and locations and isinstance(request, ASGIRequest):
         return _streamed_page(request, context, locations, local_day, grid, key)
-    context[key] = grid(locations, local_day, with_cancelled=True)
+    context[key] = grid(
+        locations,
+        local_day,
+        with_cancelled=True,
+        reader=actor_from_request(request, Source.BACKOFFICE),
+        path=request.path,
+    )
     template = (
         "backoffice/calendar/partials/calendar_body.html"
         if partial
@@ -130,9 +143,10 @@ def _streamed_page(request, context, locations, local_day, grid, key):
     )
     head, tail = page.split(_MARKER)
     sections = f"backoffice/calendar/partials/{key[:-1]}_sections.html"
+    reader = actor_from_request(request, Source.BACKOFFICE)
 
     def render_sections(part) -> str:
-        grids = grid(part, local_day, with_cancelled=True)
+        grids = grid(part, local_day, with_cancelled=True, reader=reader, path=request.path)
         return render_to_string(sections, {**context, key: grids}, request)
 
     async def parts():

@@ -1,5 +1,6 @@
 // The small inline form that turns a selected range of free cells into a booking.
 import { post, root, settle, strings } from "./calendar-server.js";
+import { fillCurrencies, makePicker } from "./calendar-patients.js";
 
 const form = document.getElementById("new-booking");
 const nameInput = form.querySelector("[name=professional_name]");
@@ -8,6 +9,29 @@ const errorBox = form.querySelector(".error");
 let range = null;
 let lastFocus = null;
 let searchTimer = null;
+let chosenProfessional = null;
+const priceInput = form.querySelector("[name=session_price]");
+const currencySelect = form.querySelector("[name=session_currency]");
+const videoLabel = form.querySelector("[data-video]");
+
+function professionalMatch() {
+  const typed = nameInput.value.trim().toLowerCase();
+  return [...options.options].find((o) => o.value.toLowerCase() === typed) || null;
+}
+const picker = makePicker(form.querySelector("[data-patient-picker]"), () => professionalMatch()?.dataset.id);
+
+function professionalChanged() {
+  const match = professionalMatch();
+  const id = match?.dataset.id || null;
+  if (id === chosenProfessional) return;
+  chosenProfessional = id;
+  if (match && !priceInput.dataset.touched) priceInput.value = match.dataset.price || "";
+  picker.refresh();
+}
+priceInput.addEventListener("input", () => { priceInput.dataset.touched = "1"; });
+form.addEventListener("change", (event) => {
+  if (event.target.name === "session_type") videoLabel.hidden = event.target.value !== "virtual";
+});
 
 export function placeNear(popover, anchor) {
   const box = anchor.getBoundingClientRect();
@@ -37,6 +61,16 @@ export function openCreateForm(selected) {
   errorBox.textContent = "";
   const room = selected.anchor.closest(".room-col").getAttribute("aria-label");
   form.querySelector("[data-when]").textContent = `${room} · ${selected.label}`;
+  const section = selected.anchor.closest(".loc");
+  const currencies = (section?.dataset.currencies || "").split(" ").filter(Boolean);
+  fillCurrencies(currencySelect, currencies, currencies[0]);
+  currencySelect.closest("label").hidden = currencies.length < 2;
+  const virtualLane = selected.anchor.closest(".room-col")?.hasAttribute("data-virtual");
+  form.querySelector(`[name=session_type][value=${virtualLane ? "virtual" : "on_site"}]`).checked = true;
+  videoLabel.hidden = !virtualLane;
+  chosenProfessional = null;
+  delete priceInput.dataset.touched;
+  picker.reset();
   placeNear(form, selected.anchor);
   nameInput.focus();
 }
@@ -44,6 +78,7 @@ export function openCreateForm(selected) {
 export function closeCreateForm() {
   form.hidden = true;
   form.reset();
+  picker.reset();
   document.querySelectorAll(".cell.sel").forEach((c) => c.classList.remove("sel"));
   lastFocus?.focus?.({ preventScroll: true });
 }
@@ -58,8 +93,10 @@ async function search() {
     option.value = p.name;
     option.dataset.id = p.id;
     option.label = p.profession;
+    option.dataset.price = p.session_price;
     return option;
   }));
+  professionalChanged();
 }
 
 export async function book(fields) {
@@ -68,6 +105,7 @@ export async function book(fields) {
 
 nameInput.addEventListener("input", () => { clearTimeout(searchTimer); searchTimer = setTimeout(search, 150); });
 nameInput.addEventListener("focus", search);
+nameInput.addEventListener("change", professionalChanged);
 form.querySelector("[data-close]").addEventListener("click", closeCreateForm);
 form.addEventListener("keydown", (e) => { if (e.key === "Escape") { e.stopPropagation(); closeCreateForm(); } });
 form.addEventListener("submit", async (event) => {
@@ -77,7 +115,11 @@ form.addEventListener("submit", async (event) => {
     || (options.options.length === 1 ? options.options[0] : null);
   if (!match) { errorBox.textContent = strings.pickProfessional; return; }
   const fields = { room: range.room, professional: match.dataset.id, starts_at: range.startsAt,
-                   ends_at: range.endsAt, notes: form.querySelector("[name=notes]").value };
+                   ends_at: range.endsAt, notes: form.querySelector("[name=notes]").value,
+                   session_type: form.querySelector("[name=session_type]:checked").value,
+                   patients: picker.ids().join(" "), session_price: priceInput.value,
+                   session_currency: currencySelect.value,
+                   video_link: form.querySelector("[name=video_link]").value };
   const result = await book(fields);
   if (result.ok) {
     closeCreateForm();

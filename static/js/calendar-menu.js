@@ -3,6 +3,7 @@ import { bookingUrl, post, root, settle, strings } from "./calendar-server.js";
 import { book, placeNear } from "./calendar-create.js";
 import { openCancel } from "./calendar-cancel.js";
 import { openPayment } from "./calendar-payment.js";
+import { openSession } from "./calendar-session.js";
 
 const menu = document.getElementById("booking-menu");
 const input = document.getElementById("menu-input");
@@ -19,6 +20,7 @@ const ALLOWED = {
   decline: (s) => s === "requested",
   // Something is charged and not all of it is paid (the card says so; the server checks).
   payment: (s, el) => ["unpaid", "partially_paid"].includes(el.dataset.payment),
+  session: (s) => s !== "cancelled",
 };
 
 export function openMenu(target, { x = null, y = null } = {}) {
@@ -64,13 +66,17 @@ function ask(label, value, onSubmit) {
 async function run(action) {
   const target = booking;
   const id = target.dataset.booking;
-  closeMenu({ refocus: !["cancel", "decline", "notes", "payment"].includes(action) });
+  closeMenu({ refocus: !["cancel", "decline", "notes", "payment", "session"].includes(action) });
   if (action === "professional") {
     window.location.href = root.dataset.professionalUrl.replace(/\/0\/$/, `/${target.dataset.professional}/`);
     return;
   }
   if (action === "payment") {
     openPayment(target);
+    return;
+  }
+  if (action === "session") {
+    openSession(target);
     return;
   }
   if (action === "cancel") {

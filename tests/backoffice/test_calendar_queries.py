@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import LocationFactory, ProfessionalFactory, RoomFactory
+from tests.factories import LocationFactory, PatientFactory, ProfessionalFactory, RoomFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,4 +48,39 @@ def test_the_calendar_costs_the_same_queries_for_few_or_many_bookings(
     fill(book, rooms[1:], professionals, at, day, per_room=4)
     many = queries_for(client, url)
     assert few == many
-    assert many <= 9  # one of them reads the role's permissions, for the menu
+    # One of them reads the role's permissions, for the menu; one the cards' patients.
+    assert many <= 10
+
+
+@pytest.mark.parametrize("view", ["day", "week"])
+def test_cards_with_patients_cost_the_same_queries_for_few_or_many(
+    view, client, staff, book, at, day
+):
+    """Names on cards: one query for the discreet choices and one insert of every read,
+    whatever the number of cards (two more than a grid without patients)."""
+    client.force_login(staff)
+    location = LocationFactory(name="Clinic")
+    rooms = [RoomFactory(location=location, name=f"Room {n}") for n in range(3)]
+    professionals = [ProfessionalFactory() for _ in range(3)]
+    patients = [PatientFactory() for _ in range(4)]
+    url = reverse("calendar:calendar") + f"?view={view}&date={day}&loc={location.pk}"
+
+    def fill_with_patients(rooms, per_room):
+        for room in rooms:
+            who = professionals[room.pk % len(professionals)]
+            for slot in range(per_room):
+                on = day
+                book(
+                    room,
+                    who,
+                    at(f"{8 + slot:02d}:00", on=on),
+                    at(f"{9 + slot:02d}:00", on=on),
+                    patients=[p.pk for p in patients[: 1 + slot % 3]],
+                )
+
+    fill_with_patients(rooms[:1], 1)
+    few = queries_for(client, url)
+    fill_with_patients(rooms[1:], 4)
+    many = queries_for(client, url)
+    assert few == many
+    assert many <= 12
