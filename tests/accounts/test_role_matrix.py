@@ -61,6 +61,14 @@ ADMIN_LISTS = {
     "auth.user": (NO, OK),
     "auth.group": (NO, OK),
     "account.emailaddress": (NO, OK),
+    # Patients: read-only in the admin (written on the staff patient pages); who read what
+    # and the change history are a manager's.
+    "patients.patient": (OK, OK),
+    "patients.relationship": (OK, OK),
+    "patients.carelink": (OK, OK),
+    "patients.patientread": (NO, OK),
+    "patients.patientchange": (NO, OK),
+    "billing.revenueagreement": (NO, OK),
     "scheduling.bookingchange": (NO, NO),
     "scheduling.slotclaim": (NO, NO),
     "scheduling.idempotencykey": (NO, NO),
@@ -77,6 +85,8 @@ ADMIN_ADDS = {
     "scheduling.room": (NO, OK),
     "billing.priceagreement": (NO, OK),
     "billing.billingpolicy": (NO, OK),
+    "billing.revenueagreement": (NO, OK),
+    "patients.patient": (NO, NO),
     "auth.user": (NO, OK),
 }
 
