@@ -58,7 +58,18 @@ def month_table(year: int, month: int, *, location_id: int | None = None) -> lis
     given), sorted by name then currency. Five queries, whatever the number of
     professionals and bookings: professionals, agreements, bookings, charge rules,
     billing policies."""
-    first_day, last_day = month_bounds(year, month)
+    return year_table(year, location_id=location_id, months=[month])[month]
+
+
+def year_table(
+    year: int, *, location_id: int | None = None, months: list[int] | None = None
+) -> dict[int, list[Row]]:
+    """month_table for each month of `year` (or of `months`), by month number: the same
+    five queries for the whole year (one bookings query spanning the months, cut on each
+    booking's local date)."""
+    months = sorted(months or range(1, 13))
+    bounds = {m: month_bounds(year, m) for m in months}
+    first_day, last_day = bounds[months[0]][0], bounds[months[-1]][1]
     professionals = list(Professional.objects.order_by("name"))
     bookings = Booking.objects.filter(
         starts_at__gte=date_to_utc_bound(first_day - timedelta(days=1)),
@@ -66,12 +77,23 @@ def month_table(year: int, month: int, *, location_id: int | None = None) -> lis
     ).select_related("room__location")
     if location_id is not None:
         bookings = bookings.filter(room__location_id=location_id)
-    in_month = [b for b in bookings if first_day <= commission.local_day_of(b) <= last_day]
-    sheets = commission.sheets(
-        in_month,
-        agreements=commission.Agreements(),
-        policies=commission.all_policies(),
-    )
+    by_month = defaultdict(list)
+    for booking in bookings:
+        local_day = commission.local_day_of(booking)
+        if local_day.year == year and local_day.month in bounds:
+            by_month[local_day.month].append(booking)
+    agreements = commission.Agreements()
+    policies = commission.all_policies()
+    return {
+        m: _rows(
+            professionals,
+            commission.sheets(by_month[m], agreements=agreements, policies=policies),
+        )
+        for m in months
+    }
+
+
+def _rows(professionals, sheets) -> list[Row]:
     by_professional = defaultdict(list)
     for (pro_id, _currency), sheet in sorted(sheets.items()):
         by_professional[pro_id].append(sheet)
@@ -106,23 +128,29 @@ def sorted_rows(rows: list[Row], sort: str) -> list[Row]:
     return sorted(by_name, key=key, reverse=sort.startswith("-"))
 
 
-def as_csv(rows: list[Row], headings: list[str]) -> str:
+def as_csv(
+    rows: list[Row],
+    headings: list[str],
+    *,
+    months: list[str] | None = None,
+    month_heading: str = "Month",
+) -> str:
     """The table as CSV (UTF-8 text): the headings given, then one line per row, amounts
-    as plain numbers with a dot (what spreadsheets read in every language)."""
+    as plain numbers with a dot (what spreadsheets read in every language). With `months`
+    (one "YYYY-MM" per row) a first column says each row's month."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(headings)
-    for row in rows:
-        writer.writerow(
-            [
-                row.professional.name,
-                row.currency,
-                row.sessions,
-                row.hours,
-                row.gross,
-                row.commission,
-                row.rent,
-                row.balance,
-            ]
-        )
+    writer.writerow([month_heading, *headings] if months is not None else headings)
+    for index, row in enumerate(rows):
+        cells = [
+            row.professional.name,
+            row.currency,
+            row.sessions,
+            row.hours,
+            row.gross,
+            row.commission,
+            row.rent,
+            row.balance,
+        ]
+        writer.writerow([months[index], *cells] if months is not None else cells)
     return out.getvalue()

@@ -272,8 +272,20 @@ def export_csv(request, kind: str):
 
 
 def _month_table_context(request) -> dict:
-    """The month, location and sort asked for, and the table's rows (billing.month_table)."""
+    """The month (or, with ?year=YYYY and no month, the whole year by month), location and
+    sort asked for, and the table's rows (billing.month_table): `rows` is a list of
+    (month number, Row), month by month, each month sorted."""
+    year_only = None
+    if not request.GET.get("month"):
+        try:
+            year_only = int(request.GET.get("year") or 0) or None
+        except ValueError:
+            year_only = None
+        if year_only is not None and not 2000 <= year_only <= 2100:
+            year_only = None
     year, month = parse_month(request.GET.get("month"))
+    if year_only is not None:
+        year = year_only
     locations = list(Location.objects.order_by("name"))
     location_id = None
     try:
@@ -283,13 +295,21 @@ def _month_table_context(request) -> dict:
     if any(location.pk == chosen for location in locations):
         location_id = chosen
     sort = month_table.parse_sort(request.GET.get("sort"))
-    rows = month_table.sorted_rows(
-        month_table.month_table(year, month, location_id=location_id), sort
-    )
+    if year_only is not None:
+        tables = month_table.year_table(year, location_id=location_id)
+    else:
+        tables = {month: month_table.month_table(year, month, location_id=location_id)}
+    rows = [
+        (number, row)
+        for number, table in sorted(tables.items())
+        for row in month_table.sorted_rows(table, sort)
+    ]
     return {
         "year": year,
         "month": month,
-        "period": f"{year}-{month:02d}",
+        "year_only": year_only is not None,
+        "period": str(year) if year_only is not None else f"{year}-{month:02d}",
+        "query": f"year={year}" if year_only is not None else f"month={year}-{month:02d}",
         "locations": locations,
         "location_id": location_id,
         "sort": sort,
@@ -327,7 +347,16 @@ def month_table_page(request):
 def month_table_csv(request):
     """The same table as CSV, in the same order."""
     context = _month_table_context(request)
-    body = month_table.as_csv(context["rows"], [str(label) for _k, label in MONTH_TABLE_HEADINGS])
+    headings = [str(label) for _k, label in MONTH_TABLE_HEADINGS]
+    if context["year_only"]:
+        body = month_table.as_csv(
+            [row for _n, row in context["rows"]],
+            headings,
+            months=[f"{context['year']}-{n:02d}" for n, _row in context["rows"]],
+            month_heading=_("Month"),
+        )
+    else:
+        body = month_table.as_csv([row for _n, row in context["rows"]], headings)
     response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="month-table-{context["period"]}.csv"'
     return response

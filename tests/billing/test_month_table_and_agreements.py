@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from billing.models import RevenueAgreement
-from billing.month_table import month_table
+from billing.month_table import month_table, year_table
 from billing.services import issue_statement
 from billing.services.revenue import (
     create_revenue_agreement,
@@ -178,3 +178,27 @@ def test_a_professional_cannot_open_the_month_table(client, pro_a):
     client.force_login(pro_a.user)
     response = client.get(reverse("billing:month-table"))
     assert response.status_code in (302, 403)
+
+
+def test_a_year_by_month_holds_each_months_table_and_its_csv_says_the_month(
+    month, session, sp_room, pro_a, client, manager
+):
+    session(sp_room, pro_a, "2026-11-03", "09:00", "10:00", "150.00")
+    year = year_table(2026)
+    assert sorted(year) == list(range(1, 13))
+    assert year[10] == month_table(2026, 10)
+    assert year[11] == month_table(2026, 11)
+
+    client.force_login(manager)
+    with CaptureQueriesContext(connection) as one_month:
+        client.get(reverse("billing:month-table"), {"month": "2026-10"})
+    with CaptureQueriesContext(connection) as whole_year:
+        page = client.get(reverse("billing:month-table"), {"year": "2026"})
+    assert page.status_code == 200
+    assert len(whole_year) == len(one_month)
+    download = client.get(reverse("billing:month-table-csv"), {"year": "2026"})
+    lines = list(csv.reader(io.StringIO(download.content.decode())))
+    assert lines[0][0] == "Month"
+    assert {line[0] for line in lines[1:]} == {f"2026-{m:02d}" for m in range(1, 13)}
+    november = [line for line in lines[1:] if line[0] == "2026-11" and line[2] == "BRL"]
+    assert [line[1] for line in november] == ["Ana Alves"]
