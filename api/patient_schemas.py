@@ -32,8 +32,18 @@ BirthDay = Annotated[
 ]
 DocumentKind = Literal[tuple(DocumentType.values) + ("",)]
 Language = Literal[tuple(code for code, _name in settings.LANGUAGES) + ("",)]
+# An address, or "" for none (the document says both, so an empty one is not "invalid").
 Email = Annotated[
-    str, Field(max_length=150, pattern=r"^[^\x00\s]*$", json_schema_extra={"format": "email"})
+    str,
+    Field(max_length=150, pattern=r"^[^\x00\s]*$"),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "email", "maxLength": 150},
+                {"type": "string", "maxLength": 0},
+            ]
+        }
+    ),
 ]
 Phone = Annotated[str, Field(max_length=32, pattern=r"^[0-9+() .\-]*$")]
 

@@ -8,6 +8,8 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import RequestFactory
 
+from billing.models import RevenueAgreement
+from patients.models import Patient
 from professionals.models import Professional
 from scheduling.models import Booking, BookingChange, BookingStatus, Location, Room
 from tests.conftest import assert_claims_mirror_bookings, assert_no_double_booking
@@ -29,7 +31,9 @@ def test_the_demo_has_three_zones_and_every_booking_state_without_double_booking
         ("America/Sao_Paulo", "BRL"),
         ("Europe/Lisbon", "EUR"),
     ]
-    assert Room.objects.count() == 15
+    assert Room.objects.filter(is_virtual=False).count() == 15
+    # Each location's Online lane, made by its first virtual session.
+    assert Room.objects.filter(is_virtual=True).count() == 3
     assert Professional.objects.count() == 25
     assert Booking.objects.count() == 80
     assert set(Booking.objects.values_list("status", flat=True)) == set(BookingStatus.values)
@@ -38,6 +42,21 @@ def test_the_demo_has_three_zones_and_every_booking_state_without_double_booking
     assert BookingChange.objects.filter(action__in=["booked", "requested"]).count() == 80
     assert_no_double_booking()
     assert_claims_mirror_bookings()
+    # Patients: 400, the minors among them with a responsible adult receiving messages,
+    # every one in a care team; sessions on most bookings; half the professionals on a
+    # commission.
+    assert Patient.objects.count() == 400
+    minors = [p for p in Patient.objects.all() if p.is_minor]
+    assert minors and all(
+        any(link.receives_messages and not link.guardian.is_minor for link in p.guardians.all())
+        for p in minors
+    )
+    assert not Patient.objects.filter(care_links__isnull=True).exists()
+    with_patients = Booking.objects.filter(patients__isnull=False).distinct().count()
+    assert with_patients > 80 / 2
+    assert Booking.objects.filter(session_type="virtual").exists()
+    on_commission = RevenueAgreement.objects.exclude(model="rent").values("professional")
+    assert 10 <= on_commission.distinct().count() <= 15
     assert "reception" in printed and "ana" in printed and "integra-demo" in printed
 
 

@@ -26,6 +26,7 @@ PAGES = [
     ("calendar:location-policies", {}, "Policies"),
     ("billing:overview", {}, "Billing"),
     ("billing:export-page", {}, "Exports"),
+    ("billing:month-table", {}, "Month table"),
 ]
 
 
@@ -40,6 +41,7 @@ def test_each_staff_page_marks_its_own_menu_entry(as_manager, location, name, kw
         "Patients",
         "Policies",
         "Billing",
+        "Month table",
         "Exports",
         "Admin",
     ]

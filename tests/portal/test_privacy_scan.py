@@ -22,6 +22,8 @@ from pypdf import PdfReader
 from billing import services as billing
 from billing.models import Payment
 from integra.api import api
+from patients import services as patient_services
+from patients.models import Patient
 from portal import urls as portal_urls
 from portal.models import CalendarFeed
 from scheduling import services
@@ -33,8 +35,23 @@ from tests.scheduling.test_consumers import cookie_of, fresh_layer  # noqa: F401
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+# B's patient: planted in B's bookings; nothing of them may reach A anywhere.
+B_PATIENT = {
+    "first_name": "Zuleika",
+    "last_name": "Bettencourt",
+    "document_type": "cpf",
+    "document_number": "39053344705",
+    "phone": "+5511987654321",
+    "email": "zuleika.b@example.test",
+}
+
+
 def secrets_of(professional) -> list[str]:
-    return [professional.name, professional.email, professional.phone, "B-only note"]
+    secrets = [professional.name, professional.email, professional.phone, "B-only note"]
+    if professional.user.username == "bruno":
+        secrets += ["Zuleika", "Bettencourt", "39053344705", "390.533.447-05", "987654321"]
+        secrets += ["zuleika.b@example.test"]
+    return secrets
 
 
 def assert_clean(where: str, body: str, secrets: list[str]) -> None:
@@ -58,13 +75,17 @@ def world(pro_a, pro_b, staff, room, other_room, at, day):
             **kwargs,
         )
 
+    a_patient = patient_services.create_patient(
+        {"first_name": "Marina", "last_name": "Alvarenga"}, by=pro_a.user, source=Source.PORTAL
+    )
+    b_patient = patient_services.create_patient(B_PATIENT, by=pro_b.user, source=Source.PORTAL)
     mine = [
-        as_pro(pro_a, room, "09:00", "10:00"),
+        as_pro(pro_a, room, "09:00", "10:00", patients=[a_patient.pk]),
         as_pro(pro_a, other_room, "11:00", "12:00"),
     ]
     theirs = [
-        as_pro(pro_b, other_room, "09:00", "10:00", notes="B-only note"),
-        as_pro(pro_b, room, "11:00", "12:00", notes="B-only note"),
+        as_pro(pro_b, other_room, "09:00", "10:00", notes="B-only note", patients=[b_patient.pk]),
+        as_pro(pro_b, room, "11:00", "12:00", notes="B-only note", patients=[b_patient.pk]),
     ]
     services.cancel(mine[1], reason="changed plans", by=pro_a.user, source=Source.PORTAL)
     last_month = (timezone.now().replace(day=1) - timedelta(days=1)).astimezone(room.location.zone)
@@ -108,6 +129,7 @@ def world(pro_a, pro_b, staff, room, other_room, at, day):
         "theirs": theirs,
         "statement": statement,
         "feed": feed,
+        "b_patient": b_patient,
     }
 
 
@@ -217,6 +239,7 @@ def test_no_api_answer_to_a_names_b(world, pro_a, pro_b, room, at, day):
         "batch_id": 1,
         "agreement_id": 1,
         "kind": "bookings",
+        "patient_id": Patient.objects.get(last_name="Alvarenga").pk,
     }
     since, until = day - timedelta(days=40), day + timedelta(days=3)
     query = {
@@ -238,8 +261,9 @@ def test_no_api_answer_to_a_names_b(world, pro_a, pro_b, room, at, day):
         scanned += response.status_code == 200
     # Scheduling's 11; the account's and the calendar feed's 4; billing's: A's payments
     # (list and one), charges (list and one), balances (list and A's), statements (list,
-    # one and its PDF) and month.
-    assert scanned == 25
+    # one and its PDF) and month; patients': A's list, one, their guardians and care team,
+    # and A's own revenue agreements.
+    assert scanned == 30
     # Staff's reads, refused to a professional (and even the refusal names nobody).
     assert refused == {
         "/api/v1/policies",
@@ -253,6 +277,8 @@ def test_no_api_answer_to_a_names_b(world, pro_a, pro_b, room, at, day):
         "/api/v1/income",
         "/api/v1/payments/setup",
         "/api/v1/statements/batches/{batch_id}",
+        "/api/v1/patients/{patient_id}/export",  # a manager's, on request
+        "/api/v1/patient-reads",  # who read what: a manager's
     }
     busy = as_a.get("/api/v1/busy", query["/api/v1/busy"]).json()
     assert len(busy) >= 4  # B's bookings are there, as busy time only
@@ -266,6 +292,18 @@ def test_no_api_answer_to_a_names_b(world, pro_a, pro_b, room, at, day):
     response = as_a.get(f"/api/v1/professionals/{pro_b.pk}")
     assert response.status_code == 404
     assert_clean("B's profile", response.content.decode(), secrets)
+    # B's patient's id, guessed, answers as an unknown id would, through every door.
+    unknown = as_a.get("/api/v1/patients/999999")
+    b_patient = world["b_patient"].pk
+    for suffix in ("", "/export", "/guardians", "/care-team"):
+        response = as_a.get(f"/api/v1/patients/{b_patient}{suffix}")
+        assert response.status_code in (403, 404), suffix
+        if not suffix:
+            assert response.status_code == unknown.status_code == 404
+        assert_clean(f"B's patient{suffix}", response.content.decode(), secrets)
+    for search in ("Zul", "Bettencourt", "390533", "98765"):
+        response = as_a.get("/api/v1/patients", {"q": search})
+        assert response.status_code == 200 and response.json() == [], search
 
 
 def test_no_stream_message_to_a_names_b(world, pro_a, pro_b, staff, room, other_room, at, day):

@@ -1,5 +1,8 @@
-"""Demo data: three locations in three zones, 15 rooms, 25 professionals with logins and
-about 2,000 bookings over the past and next four weeks.
+"""Demo data: three locations in three zones, 15 rooms, 25 professionals with logins,
+400 patients (São Paulo, Lima, Lisbon; some minors with guardians) in care teams, and about
+2,000 bookings over the past and next four weeks, most of them sessions with their patients
+(about a fifth virtual, a few group sessions in Lima's "Sala Grupal", some Lima sessions in
+USD). Half the professionals work on commission (billing's `seed_demo_agreements`).
 
 Every booking is made through the booking service (and past ones are then executed, marked
 no-show or cancelled through it), so the demo holds only states the product can reach.
@@ -19,6 +22,9 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from accounts import roles
+from accounts.audit import Source as Door
+from patients import demo as demo_patients
+from patients.services import records as patient_records
 from professionals.models import Professional
 from scheduling import availability, services, timeslots
 from scheduling.errors import BookingError
@@ -30,6 +36,7 @@ from scheduling.models import (
     Location,
     OpeningHours,
     Room,
+    SessionType,
     Source,
 )
 
@@ -115,6 +122,17 @@ PROFESSIONALS = [
     ("beatriz", "Beatriz Bento", "Psychologist", "OPP 23456", "+351 917 890 123", (2,)),
 ]
 
+# The patients' countries, by location (same order as LOCATIONS), and how many each.
+COUNTRIES = ["BR", "PE", "PT"]
+PATIENTS = {"BR": 160, "PE": 130, "PT": 110}
+# A session's usual price in each currency; a psychiatrist's is higher.
+SESSION_PRICE = {"BRL": Decimal("180"), "PEN": Decimal("150"), "EUR": Decimal("55")}
+PEN_PER_USD = Decimal("3.75")
+VIRTUAL_SHARE = 0.2
+WITH_PATIENTS_SHARE = 0.9
+GROUP_ROOM = "Sala Grupal"
+GROUP_SESSIONS = 3
+
 LENGTHS = [45, 60, 60, 60, 60, 90, 90, 120]  # minutes
 GAPS = [0, 0, 0, 15, 30, 60, 120]
 # What reception types beside a booking, in the language of its location (data, not ours
@@ -171,9 +189,12 @@ class Command(BaseCommand):
             f"{len(locations)} locations, {Room.objects.count()} rooms, "
             f"{len(professionals)} professionals"
         )
+        self.patients_of = self._patients(rng, locations, professionals, reception)
+        self.stdout.write(f"{sum(PATIENTS.values())} patients in care teams")
         plan = self._plan(rng, locations, professionals, bookings)
         counts = self._book(rng, plan, reception)
         states = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        call_command("seed_demo_agreements", seed=seed, stdout=self.stdout)
         seconds = clock.monotonic() - started
         self.stdout.write(f"{sum(counts.values())} bookings ({states}) in {seconds:.1f} s")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
@@ -230,6 +251,7 @@ class Command(BaseCommand):
                 currency=currency,
                 language=LANGUAGE_OF_ZONE.get(tz, "en"),
                 approval_mode=approval,
+                other_currencies=["USD"] if currency == "PEN" else [],
             )
             OpeningHours.objects.bulk_create(
                 OpeningHours(location=location, weekday=d, opens=o, closes=c)
@@ -269,9 +291,57 @@ class Command(BaseCommand):
                 registration_number=registration,
                 email=email,
                 phone=phone,
+                default_session_price=self._price(profession, locations[where[0]].currency),
             )
             result.append((professional, [locations[i] for i in where]))
         return result
+
+    @staticmethod
+    def _price(profession: str, currency: str) -> Decimal:
+        base = SESSION_PRICE[currency]
+        return base * Decimal("1.6") if profession == "Psychiatrist" else base
+
+    def _patients(self, rng, locations, professionals, reception) -> dict:
+        """400 patients through the patients services, each in the care team of one or two
+        professionals of their location: {(professional pk, location pk): [patient pk…]}."""
+        made = demo_patients.create_patients(PATIENTS, rng, by=reception)
+        patients_of: dict[tuple[int, int], list[int]] = {}
+        for location, country in zip(locations, COUNTRIES, strict=True):
+            pool = [p for p, where in professionals if location in where]
+            for patient in made[country]:
+                for professional in rng.sample(pool, rng.choice((1, 1, 2))):
+                    patient_records.add_to_care_team(
+                        patient,
+                        professional,
+                        discreet=rng.random() < 0.1,
+                        by=reception,
+                        source=Door.BACKOFFICE,
+                    )
+                    patients_of.setdefault((professional.pk, location.pk), []).append(patient.pk)
+        return patients_of
+
+    def _session(self, rng, room, professional) -> dict:
+        """What the booking service is asked for the session: its patients (most bookings
+        have one; a few in the group room have four to six), type, price and currency."""
+        location = room.location
+        mine = self.patients_of.get((professional.pk, location.pk), [])
+        session: dict = {}
+        if room.name == GROUP_ROOM and self.groups < GROUP_SESSIONS and len(mine) >= 4:
+            self.groups += 1
+            session["patients"] = rng.sample(mine, min(len(mine), rng.randrange(4, 7)))
+        elif mine and rng.random() < WITH_PATIENTS_SHARE:
+            session["patients"] = [rng.choice(mine)]
+            if rng.random() < VIRTUAL_SHARE:
+                session["session_type"] = SessionType.VIRTUAL
+                session["video_link"] = f"https://meet.demo.integra.test/{rng.randrange(10**8):08d}"
+        else:
+            return session
+        price = self._price(professional.profession, location.currency)
+        if location.currency == "PEN" and rng.random() < 0.25:
+            session["session_currency"] = "USD"
+            price = (price / PEN_PER_USD / 5).quantize(Decimal(1)) * 5
+        session["session_price"] = price
+        return session
 
     def _plan(self, rng, locations, professionals, wanted: int) -> list[tuple]:
         """Pick `wanted` (room, professional, start, end) with no room or professional twice
@@ -323,6 +393,7 @@ class Command(BaseCommand):
         forced = ["executed", "no_show", "cancelled", "booked"]
         future_cancel_forced = False
         requested_kept = False
+        self.groups = 0
         for done, (room, professional, start, end, luck, notes) in enumerate(plan, start=1):
             by = reception if luck < 0.6 else professional.user
             source = Source.BACKOFFICE if by is reception else Source.PORTAL
@@ -336,6 +407,7 @@ class Command(BaseCommand):
                     by=by,
                     source=source,
                     allow_past=True,
+                    **self._session(rng, room, professional),
                 )
             except BookingError as error:  # the plan avoids this; report, never stop
                 self.stderr.write(f"skipped {room} {start:%Y-%m-%d %H:%M}: {error.message}")
