@@ -16,7 +16,9 @@ const videoLabel = form.querySelector("[data-video]");
 
 function professionalMatch() {
   const typed = nameInput.value.trim().toLowerCase();
-  return [...options.options].find((o) => o.value.toLowerCase() === typed) || null;
+  if (!typed) return null;
+  return [...options.options].find((o) => o.value.toLowerCase() === typed)
+    || (options.options.length === 1 ? options.options[0] : null);
 }
 const picker = makePicker(form.querySelector("[data-patient-picker]"), () => professionalMatch()?.dataset.id);
 

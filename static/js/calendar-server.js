@@ -36,6 +36,9 @@ export function placeBooking({ bookingId, roomId, localDay, html }) {
   if (body.dataset.view !== "day") { scheduleResync(); return; }
   const old = document.getElementById(`booking-${bookingId}`);
   const slots = document.querySelector(`#col-${roomId} .slots`);
+  // A lane this grid does not show yet (a location's first virtual session made its
+  // Online lane): draw the grid again.
+  if (html && !slots && localDay === body.dataset.day) { scheduleResync(); return; }
   if (html && slots && localDay === body.dataset.day) {
     const holder = document.createElement("template");
     holder.innerHTML = html.trim();

@@ -21,6 +21,7 @@ from django.utils import timezone  # noqa: E402
 
 from accounts import roles  # noqa: E402
 from accounts.models import ApiToken  # noqa: E402
+from patients.services import records as patient_records  # noqa: E402
 from professionals.models import Professional  # noqa: E402
 from scheduling import services  # noqa: E402
 from scheduling.models import Location, OpeningHours, Room, Source  # noqa: E402
@@ -183,6 +184,35 @@ ids["porto"] = porto.pk
 ids["porto_rooms"] = [room.pk for room in porto_rooms]
 ids["carla"] = carla.pk
 ids["rita_token"] = ApiToken.issue(rita, "e2e")[1]
+# Duarte keeps patients (issue 15): reception books him a session with a recent patient in
+# three clicks from the grid (tests/e2e/test_session_popover.py); his portal lists them.
+duarte_user = User.objects.create_user("duarte", "duarte@pro.test", PASSWORD)
+duarte = Professional.objects.create(
+    user=duarte_user,
+    name="Duarte Dias",
+    profession="Psychologist",
+    email=duarte_user.email,
+    default_session_price=Decimal("55.00"),
+)
+duarte_patients = [
+    patient_records.create_patient(
+        {"first_name": first, "last_name": last, "email": f"{last.lower()}@patient.test"},
+        by=duarte_user,
+        source=Source.PORTAL,
+    )
+    for first, last in (("Marina", "Souza"), ("Tomás", "Teixeira"), ("Inês", "Ivo"))
+]
+patient_records.set_discreet(duarte_patients[1], duarte, True, by=duarte_user, source=Source.PORTAL)
+book(
+    porto_rooms[1],
+    duarte,
+    past - timedelta(days=14),
+    "08:00",
+    "09:00",
+    patients=[duarte_patients[0].pk],
+)
+ids["duarte"] = duarte.pk
+ids["duarte_patients"] = [p.pk for p in duarte_patients]
 # Olga sets the clinic up in the admin (a superuser: every model's pages, the internal ones
 # too): tests/e2e/test_csp.py walks them all.
 User.objects.create_superuser("olga", "olga@clinic.test", PASSWORD)
