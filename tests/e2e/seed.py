@@ -4,7 +4,7 @@ professionals and a few bookings made through the booking service. Prints ids as
 import json
 import os
 import sys
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from django.utils import timezone  # noqa: E402
 
 from accounts import roles  # noqa: E402
 from accounts.models import ApiToken  # noqa: E402
+from patients.services import records as patient_records  # noqa: E402
 from professionals.models import Professional  # noqa: E402
 from scheduling import services  # noqa: E402
 from scheduling.models import Location, OpeningHours, Room, Source  # noqa: E402
@@ -183,6 +184,19 @@ ids["porto"] = porto.pk
 ids["porto_rooms"] = [room.pk for room in porto_rooms]
 ids["carla"] = carla.pk
 ids["rita_token"] = ApiToken.issue(rita, "e2e")[1]
+# A minor and her mother, for the staff patient pages (tests/e2e/test_csp.py).
+mother = patient_records.create_patient(
+    {"first_name": "Joana", "last_name": "Souza", "birth_date": date(1985, 4, 2)},
+    by=rita,
+    source=Source.BACKOFFICE,
+)
+minor = patient_records.create_patient(
+    {"first_name": "Marina", "last_name": "Souza", "birth_date": date(2019, 1, 15)},
+    by=rita,
+    source=Source.BACKOFFICE,
+)
+patient_records.link_guardian(minor, mother, kind="parent", by=rita, source=Source.BACKOFFICE)
+ids["minor_patient"] = minor.pk
 # Olga sets the clinic up in the admin (a superuser: every model's pages, the internal ones
 # too): tests/e2e/test_csp.py walks them all.
 User.objects.create_superuser("olga", "olga@clinic.test", PASSWORD)
