@@ -4,7 +4,7 @@ professionals and a few bookings made through the booking service. Prints ids as
 import json
 import os
 import sys
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -213,6 +213,19 @@ book(
 )
 ids["duarte"] = duarte.pk
 ids["duarte_patients"] = [p.pk for p in duarte_patients]
+# A minor and her mother, for the staff patient pages (tests/e2e/test_csp.py).
+mother = patient_records.create_patient(
+    {"first_name": "Joana", "last_name": "Souza", "birth_date": date(1985, 4, 2)},
+    by=rita,
+    source=Source.BACKOFFICE,
+)
+minor = patient_records.create_patient(
+    {"first_name": "Beatriz", "last_name": "Souza", "birth_date": date(2019, 1, 15)},
+    by=rita,
+    source=Source.BACKOFFICE,
+)
+patient_records.link_guardian(minor, mother, kind="parent", by=rita, source=Source.BACKOFFICE)
+ids["minor_patient"] = minor.pk
 # Olga sets the clinic up in the admin (a superuser: every model's pages, the internal ones
 # too): tests/e2e/test_csp.py walks them all.
 User.objects.create_superuser("olga", "olga@clinic.test", PASSWORD)

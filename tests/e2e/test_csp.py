@@ -51,6 +51,14 @@ NOT_PAGES = {
     "calendar:booking-session-details": "JSON for the booking menu's Patients and price…",
     "professionals:set-active": "POST from the professional's page",
     "professionals:invite": "POST from the professional's page",
+    "patients:export-new": "a CSV file",
+    "patients:guardian-search": "htmx fragment inside the patient's page",
+    "patients:guardian-add": "POST from the patient's page",
+    "patients:guardian-remove": "POST from the patient's page",
+    "patients:care-team-add": "POST from the patient's page",
+    "patients:care-team-remove": "POST from the patient's page",
+    "patients:export-json": "a JSON file",
+    "patients:export-pdf": "a PDF",
     "billing:payment-record": "POST from the billing page",
     "billing:payment-fields": "htmx fragment inside the billing page",
     "billing:payment-reverse": "POST from the billing page",
@@ -236,6 +244,20 @@ def manager_pages(browser, walk: Walk, site):
     page.wait_for_load_state("networkidle")
     walk.collect(page, "/billing/ (payment fields)")
     walk.visit(page, "/billing/exports/")
+    walk.visit(page, "/billing/month-table/")
+    patient = f"/patients/{site['minor_patient']}/"
+    walk.visit(page, "/patients/")
+    page.fill("#id_q", "Souza")
+    expect(page.locator("#patient-rows")).to_contain_text("Beatriz Souza")
+    walk.collect(page, "/patients/ (htmx search)")
+    walk.visit(page, patient)
+    page.fill("#guardian-q", "Jo")
+    expect(page.locator("#guardian-choices")).to_contain_text("Joana Souza")
+    walk.collect(page, patient + " (guardian type-ahead)")
+    walk.visit(page, f"{patient}edit/")
+    walk.visit(page, f"{patient}erase/")
+    walk.visit(page, "/patients/new/")
+    walk.visit(page, f"/patients/reads/?patient={site['minor_patient']}")
     walk.visit(page, f"/calendar/locations/{site['location']}/policy/")
     # A statement batch's page (for a month nobody worked: it changes nothing).
     walk.visit(page, "/billing/?month=2001-01")
