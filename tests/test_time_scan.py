@@ -24,7 +24,7 @@ from billing.services import issue_statement
 from billing.services.statements import email_statement
 from portal.models import CalendarFeed
 from scheduling import services
-from scheduling.models import Booking, Source
+from scheduling.models import Booking, BookingChange, Source
 from tests.factories import LocationFactory, RoomFactory
 from tests.scheduling.test_consumers import cookie_of, fresh_layer, open_stream  # noqa: F401
 
@@ -65,6 +65,10 @@ def bookings(places, scan_day, pro_a, staff):
             by=staff,
             source=Source.BACKOFFICE,
         )
+        # The history says when the booking was made: at the clock's hour it would read as
+        # whatever hour the suite runs at (at 14:xx in Lima that is 09:00 Lima in UTC).
+        # Made at 09:00 local a week before, it reads 09:00 too, and is scanned like the rest.
+        BookingChange.objects.filter(booking=result[name]).update(at=start - timedelta(days=7))
     return result
 
 
