@@ -3,23 +3,17 @@
 The names on cards: a patient in full, or first name and initial where their professional
 keeps them discreet (patients.access.name_for's staff rule), read for every card of a grid
 in one query, and recorded as PatientRead rows of kind "calendar" in one insert per render.
-The popover's choices: a professional's recent patients (from their last sessions) without
-typing, and any patient after two letters, the professional's own first."""
+The popover's choices (scheduling.patient_choices, shared with the portal), as reception
+may read their names."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Exists, OuterRef
-
 from accounts.audit import Actor
-from patients.access import discreet_pairs, patients_visible_to, record_reads, staff_name_for
-from patients.models import CareLink, Patient, ReadKind
-from scheduling.models import Booking, BookingStatus
-
-RECENT = 6
-RESULTS = 10
-MIN_TYPED = 2
+from patients.access import discreet_pairs, record_reads, staff_name_for
+from patients.models import Patient, ReadKind
+from scheduling.models import Booking
 
 _PATIENT_FIELDS = ("id", "first_name", "last_name", "erased_at")
 
@@ -51,37 +45,6 @@ def record_calendar_reads(reader: Actor | None, cards, path: str = "") -> int:
     if not ids:
         return 0
     return record_reads(reader, ids, ReadKind.CALENDAR, path=path)
-
-
-def recent_patients(professional, *, limit: int = RECENT) -> list[Patient]:
-    """The patients of `professional`'s latest sessions (most recent first, each once),
-    never an erased one."""
-    through = (
-        Booking.patients.through.objects.filter(
-            booking__professional=professional, patient__erased_at__isnull=True
-        )
-        .exclude(booking__status=BookingStatus.CANCELLED)
-        .order_by("-booking__starts_at")
-        .values_list("patient_id", flat=True)[: limit * 8]
-    )
-    ids = list(dict.fromkeys(through))[:limit]
-    found = Patient.objects.in_bulk(ids)
-    return [found[pk] for pk in ids if pk in found]
-
-
-def search_patients(user, text: str, professional=None, *, limit: int = RESULTS) -> list[Patient]:
-    """Patients `user` may read matching `text` (at least two letters), `professional`'s
-    own first, then by name."""
-    text = (text or "").strip()
-    if len(text) < MIN_TYPED:
-        return []
-    rows = patients_visible_to(user).filter(erased_at__isnull=True).matching(text).distinct()
-    order = ["last_name", "first_name", "pk"]
-    if professional is not None:
-        own = CareLink.objects.filter(patient=OuterRef("pk"), professional=professional)
-        rows = rows.annotate(is_own=Exists(own))
-        order.insert(0, "-is_own")
-    return list(rows.order_by(*order)[:limit])
 
 
 def choices(patients, professional, user) -> list[dict]:

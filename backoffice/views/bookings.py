@@ -20,6 +20,7 @@ from patients.access import record_reads
 from patients.models import ReadKind
 from professionals.access import professional_for
 from professionals.models import Professional
+from scheduling import patient_choices as choosing
 from scheduling import services
 from scheduling.access import booking_for_staff, room_for
 from scheduling.errors import BookingError, SlotTaken
@@ -203,11 +204,11 @@ def patient_choices(request):
         except Http404:
             professional = None
     text = request.GET.get("q", "").strip()
-    if len(text) >= calendar_patients.MIN_TYPED:
-        patients = calendar_patients.search_patients(request.user, text, professional)
+    if len(text) >= choosing.MIN_TYPED:
+        patients = choosing.search_patients(request.user, text, professional)
         kind = ReadKind.SEARCH
     elif professional is not None:
-        patients = calendar_patients.recent_patients(professional)
+        patients = choosing.recent_patients(professional)
         kind = ReadKind.LIST
     else:
         patients = []
@@ -216,7 +217,7 @@ def patient_choices(request):
     record_reads(actor, [p.pk for p in patients], kind, path=request.path)
     return JsonResponse(
         {
-            "recent": len(text) < calendar_patients.MIN_TYPED,
+            "recent": len(text) < choosing.MIN_TYPED,
             "results": calendar_patients.choices(patients, professional, request.user),
         }
     )

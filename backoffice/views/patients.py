@@ -23,17 +23,10 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import permission_required, staff_required
 from accounts.audit import Source, actor_from_request
 from backoffice import patient_document, patient_exports, patient_record
-from backoffice.patient_forms import (
-    CareTeamForm,
-    EraseForm,
-    GuardianForm,
-    ListFilters,
-    PatientForm,
-    apply_refusal,
-    initial_of,
-)
+from backoffice.patient_forms import CareTeamForm, EraseForm, GuardianForm, ListFilters
 from patients import services
 from patients.access import patient_for, patients_visible_to, record_reads
+from patients.forms import PatientForm, apply_refusal, initial_of
 from patients.models import CareLink, PatientRead, ReadKind
 from professionals.access import professional_for
 from scheduling.local_time import at_location
