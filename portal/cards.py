@@ -3,11 +3,12 @@ what they may still do with it under the clinic's policy."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from billing import ledger
 from scheduling import policy
@@ -29,6 +30,7 @@ class BookingCard:
     can_move: bool
     cancel_is_late: bool
     can_rebook: bool
+    patients: list[tuple[int, str]] = field(default_factory=list)  # (id, name), with_patients
 
     @property
     def location(self) -> str:
@@ -71,3 +73,26 @@ def cards(bookings, *, now: datetime | None = None) -> list[BookingCard]:
             )
         )
     return result
+
+
+def with_patients(cards: list[BookingCard]) -> list[int]:
+    """Fill each card's patients (my own bookings, so the full names) in one query; the
+    ids shown, for the caller to record as reads."""
+    by_booking = {card.booking.pk: card for card in cards}
+    rows = (
+        Booking.patients.through.objects.filter(booking_id__in=list(by_booking))
+        .values_list(
+            "booking_id",
+            "patient_id",
+            "patient__first_name",
+            "patient__last_name",
+            "patient__erased_at",
+        )
+        .order_by("patient__first_name", "patient__last_name", "patient_id")
+    )
+    shown = []
+    for booking_id, pk, first, last, erased_at in rows:
+        name = _("Erased patient") if erased_at else " ".join(p for p in (first, last) if p)
+        by_booking[booking_id].patients.append((pk, name))
+        shown.append(pk)
+    return shown

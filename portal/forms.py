@@ -103,6 +103,39 @@ class SlotForm(forms.Form):
         return self.cleaned_data["starts_at"] + timedelta(minutes=self.cleaned_data["minutes"])
 
 
+ONLINE = "online"  # the room radio that means "a virtual session, no room"
+
+
+class SessionForm(forms.Form):
+    """Who and what the session is: its patients (checked in the sheet), its price and
+    currency, and for a virtual one its video link. Only parsed here: the booking service
+    decides (a patient not mine, a currency the location does not take, a link that is
+    not https:// each come back as its sentence)."""
+
+    patients = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    session_price = forms.DecimalField(
+        label=gettext_lazy("Session price"), required=False, min_value=0, max_digits=10
+    )
+    session_currency = forms.CharField(required=False, max_length=3)
+    video_link = forms.CharField(
+        label=gettext_lazy("Video link"), required=False, max_length=500, strip=True
+    )
+
+    def __init__(self, data):
+        super().__init__(data)
+        # Any number: whose they are is the booking service's question, not the form's.
+        self.fields["patients"].valid_value = lambda value: str(value).isdigit()
+
+    def service_kwargs(self, *, virtual: bool) -> dict:
+        data = self.cleaned_data
+        return {
+            "patients": data["patients"],
+            "session_price": data["session_price"],
+            "session_currency": data["session_currency"],
+            "video_link": data["video_link"] if virtual else "",
+        }
+
+
 class CancelForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason (optional, reception reads it)"),

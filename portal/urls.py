@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bookings, feed, find, home, money, settings
+from .views import bookings, feed, find, home, money, patients, settings
 
 app_name = "portal"
 
@@ -12,6 +12,13 @@ urlpatterns = [
     path("bookings/<int:pk>/", bookings.detail, name="booking"),
     path("bookings/<int:pk>/cancel/", bookings.cancel, name="booking-cancel"),
     path("bookings/<int:pk>/rebook/", bookings.rebook, name="booking-rebook"),
+    path("bookings/<int:pk>/session/", bookings.session, name="booking-session"),
+    path("patients/", patients.patient_list, name="patients"),
+    path("patients/new/", patients.patient_create, name="patient-new"),
+    path("patients/choices/", patients.patient_choices, name="patient-choices"),
+    path("patients/<int:pk>/", patients.patient_detail, name="patient"),
+    path("patients/<int:pk>/edit/", patients.patient_edit, name="patient-edit"),
+    path("patients/<int:pk>/discreet/", patients.patient_discreet, name="patient-discreet"),
     path("money/", money.money, name="money"),
     path("month/", money.month, name="month"),
     path("settings/", settings.settings_page, name="settings"),

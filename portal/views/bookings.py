@@ -10,16 +10,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.audit import actor_from_request
 from billing import ledger, money
-from scheduling import services
+from patients.access import patients_visible_to, record_reads
+from patients.models import ReadKind
+from scheduling import patient_choices, services
 from scheduling.errors import BookingError, SlotTaken
 from scheduling.local_time import at_location
-from scheduling.models import BookingStatus
+from scheduling.models import BookingStatus, SessionType, Source
 from scheduling.services.rebooking import SAME
 
 from .. import cards
 from ..access import audit, own_booking, professional_required
-from ..forms import CancelForm
+from ..forms import CancelForm, SessionForm
 from .home import portal_context
 
 HISTORY_WORDS = {
@@ -34,7 +37,12 @@ HISTORY_WORDS = {
     "no_show": gettext_lazy("marked as a no-show"),
     "restored": gettext_lazy("put back to booked"),
     "edited": gettext_lazy("notes changed"),
+    "session_changed": gettext_lazy("session changed"),
 }
+
+
+def _actor(request):
+    return actor_from_request(request, Source.PORTAL)
 
 
 def _late_charge(card) -> str:
@@ -52,6 +60,9 @@ def _late_charge(card) -> str:
 def detail(request, pk: int):
     booking = own_booking(request, pk)
     card = cards.cards([booking])[0]
+    shown = cards.with_patients([card])
+    if shown:
+        record_reads(_actor(request), shown, ReadKind.LIST, path=request.path)
     zone = booking.room.location.zone
     history = [
         {
@@ -141,3 +152,62 @@ def rebook(request, pk: int):
         text += " " + _("Reception will confirm it.")
     messages.success(request, text)
     return redirect(reverse("portal:booking", args=[booking.pk]))
+
+
+@professional_required
+def session(request, pk: int):
+    """Who the session is for, its price and (virtual) video link: change them through the
+    booking service (set_session). The patients offered are those already on it and my
+    recent ones; the search finds any of mine."""
+    booking = own_booking(request, pk)
+    virtual = booking.session_type == SessionType.VIRTUAL
+    error = None
+    if request.method == "POST":
+        form = SessionForm(request.POST)
+        if form.is_valid():
+            values = form.service_kwargs(virtual=virtual)
+            try:
+                services.set_session(
+                    booking,
+                    patients=values["patients"],
+                    price=values["session_price"],
+                    currency=values["session_currency"],
+                    video_link=values["video_link"],
+                    **audit(request),
+                )
+            except BookingError as refusal:
+                error = refusal.message
+            else:
+                messages.success(request, _("Session saved."))
+                return redirect(reverse("portal:booking", args=[pk]))
+        else:
+            error = " ".join(e for errors in form.errors.values() for e in errors)
+    current = list(booking.patients.all())
+    on_it = {p.pk for p in current}
+    posted = {int(v) for v in request.POST.getlist("patients") if v.isdigit()}
+    chosen = posted if request.method == "POST" else on_it
+    mine = patients_visible_to(request.user).filter(
+        care_links__professional=request.professional, erased_at__isnull=True
+    )
+    extra = list(mine.filter(pk__in=posted - on_it)) if posted - on_it else []
+    recent = patient_choices.recent_patients(request.professional)
+    offered = list({p.pk: p for p in [*current, *extra, *recent]}.values())
+    record_reads(_actor(request), [p.pk for p in offered], ReadKind.LIST, path=request.path)
+    location = booking.room.location
+    data = request.POST if request.method == "POST" else {}
+    context = portal_context(
+        "bookings",
+        booking=booking,
+        card=cards.cards([booking])[0],
+        offered=offered,
+        chosen=chosen,
+        price=data.get("session_price", booking.session_price),
+        currency=data.get("session_currency", booking.session_currency or location.currency),
+        currencies=location.session_currencies,
+        video_link=data.get("video_link", booking.video_link),
+        virtual=virtual,
+        error=error,
+        min_typed=patient_choices.MIN_TYPED,
+    )
+    status = 422 if error else 200
+    return render(request, "portal/booking_session.html", context, status=status)

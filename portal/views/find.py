@@ -14,16 +14,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.audit import actor_from_request
 from billing.pricing import booking_price
-from scheduling import policy, services
+from patients.access import patients_visible_to, record_reads
+from patients.models import ReadKind
+from scheduling import patient_choices, policy, services
 from scheduling.access import location_for
-from scheduling.errors import BookingError, SlotTaken
+from scheduling.errors import BookingError, InvalidBooking, SlotTaken
 from scheduling.local_time import at_location
-from scheduling.models import BookingStatus, Location
+from scheduling.models import BookingStatus, Location, SessionType, Source
 
 from .. import slots
 from ..access import audit, own_booking, professional_required
-from ..forms import FindForm, SlotForm, length_label
+from ..forms import ONLINE, FindForm, SessionForm, SlotForm, length_label
 from .home import portal_context
 
 
@@ -88,6 +91,23 @@ def find(request):
         fixed_minutes=moving.minutes if moving else None,
     )
     search = _search(request, form, locations, moving) if form.is_valid() else None
+    wanted = _wanted_patients(request)
+    for_patient = None
+    if wanted and not moving:
+        # From a patient's page ("book a session"): only mine; anyone else's id is ignored.
+        for_patient = (
+            patients_visible_to(request.user)
+            .filter(care_links__professional=request.professional, erased_at__isnull=True)
+            .filter(pk=wanted[0])
+            .first()
+        )
+        if for_patient is not None:
+            record_reads(
+                actor_from_request(request, Source.PORTAL),
+                [for_patient.pk],
+                ReadKind.LIST,
+                path=request.path,
+            )
     status = 200 if form.is_valid() else 422
     context = portal_context(
         "find",
@@ -97,10 +117,38 @@ def find(request):
         moving_start=at_location(moving.starts_at, moving) if moving else None,
         moving_end=at_location(moving.ends_at, moving) if moving else None,
         minutes=form.cleaned_data.get("minutes") if form.is_valid() else None,
+        for_patient=for_patient,
     )
     if request.htmx and request.GET.get("part") == "results":
         return render(request, "portal/partials/find_results.html", context, status=status)
     return render(request, "portal/find.html", context, status=status)
+
+
+def _session_choices(request, wanted: list[int]) -> list:
+    """The patients the sheet offers without typing: those already chosen (a refused
+    attempt, or ?patient= from a patient's page) first, then my recent ones; recorded as
+    read. Only mine: another professional's patient id is dropped, not shown."""
+    mine = patients_visible_to(request.user).filter(
+        care_links__professional=request.professional, erased_at__isnull=True
+    )
+    chosen = list(mine.filter(pk__in=wanted)) if wanted else []
+    for patient in chosen:
+        patient.is_chosen = True
+    seen = {p.pk for p in chosen}
+    recent = [p for p in patient_choices.recent_patients(request.professional) if p.pk not in seen]
+    shown = chosen + recent
+    record_reads(
+        actor_from_request(request, Source.PORTAL),
+        [p.pk for p in shown],
+        ReadKind.LIST,
+        path=request.path,
+    )
+    return shown
+
+
+def _wanted_patients(request) -> list[int]:
+    raw = request.POST.getlist("patients") or request.GET.getlist("patient")
+    return [int(v) for v in raw if v.isdigit()][:30]
 
 
 def _slot_context(request, *, location, starts_at, minutes, moving, error=None) -> dict:
@@ -129,6 +177,19 @@ def _slot_context(request, *, location, starts_at, minutes, moving, error=None) 
         )
     zone = location.zone
     first = policy.first_status(location, request.professional, request.user)
+    professional = request.professional
+    session = {}
+    if not moving:  # a move keeps its session; the sheet asks only where and when
+        posted = request.POST if request.method == "POST" else {}
+        session = {
+            "patients": _session_choices(request, _wanted_patients(request)),
+            "min_typed": patient_choices.MIN_TYPED,
+            "price": posted.get("session_price", professional.default_session_price),
+            "currency": posted.get("session_currency", location.currency),
+            "currencies": location.session_currencies,
+            "video_link": posted.get("video_link", ""),
+            "online": posted.get("room") == ONLINE,
+        }
     return portal_context(
         "find",
         location=location,
@@ -143,6 +204,8 @@ def _slot_context(request, *, location, starts_at, minutes, moving, error=None) 
         free_until=at_location(policy.free_until(location, starts_at), zone),
         currency=location.currency,
         error=error,
+        session=session,
+        online_value=ONLINE,
     )
 
 
@@ -177,7 +240,7 @@ def slot(request):
     return render(request, template, context)
 
 
-def _book_or_move(request, form, moving):
+def _book_or_move(request, form, moving, session: SessionForm, virtual: bool):
     """The booking service's verb for the chosen slot, and the sentence that says what
     happened. Raises its BookingError unchanged."""
     times = {"starts_at": form.cleaned_data["starts_at"], "ends_at": form.ends_at}
@@ -187,7 +250,12 @@ def _book_or_move(request, form, moving):
         messages.success(request, _("Moved. Your booking is now at the time below."))
     else:
         booking = services.book(
-            room=room, professional=request.professional, **times, **audit(request)
+            room=room,
+            professional=request.professional,
+            session_type=SessionType.VIRTUAL if virtual else SessionType.ON_SITE,
+            **session.service_kwargs(virtual=virtual),
+            **times,
+            **audit(request),
         )
         if booking.status == BookingStatus.REQUESTED:
             messages.success(
@@ -206,13 +274,31 @@ def book(request):
     booking service. A refusal shows the sentence and what is free instead; it changed
     nothing."""
     moving = _moving(request)
-    form = SlotForm(request.POST)
+    data = request.POST.copy()
+    virtual = data.get("room") == ONLINE and not moving
+    location = None
+    if virtual:
+        # A virtual session sits in the location's Online lane: it claims only my slots.
+        try:
+            location = location_for(request.user, int(data.get("location", "")))
+        except (ValueError, Http404):
+            messages.error(request, _("That slot is not one we offered; choose one from the list."))
+            return redirect("portal:find")
+        data["room"] = str(services.online_room(location).pk)
+    form = SlotForm(data)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("portal:find")
     room = form.cleaned_data["room"]
+    session = SessionForm(data)
     try:
-        booking = _book_or_move(request, form, moving)
+        if not session.is_valid():
+            sentences = [
+                f"{session.fields[name].label or ''} {' '.join(errors)}".strip()
+                for name, errors in session.errors.items()
+            ]
+            raise InvalidBooking(" ".join(sentences), code="invalid_session")
+        booking = _book_or_move(request, form, moving, session, virtual)
     except BookingError as error:
         context = _slot_context(
             request,

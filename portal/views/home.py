@@ -8,8 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.audit import actor_from_request
+from patients.access import record_reads
+from patients.models import ReadKind
 from scheduling import access
-from scheduling.models import Location
+from scheduling.models import Location, Source
 
 from .. import cards
 from ..access import professional_required
@@ -36,6 +39,12 @@ def home(request):
     upcoming = cards.cards(upcoming_rows if show_all else upcoming_rows[:UPCOMING_SHOWN], now=now)
     past_rows = mine.filter(ends_at__lte=now).order_by("-starts_at")
     past = cards.cards(past_rows[: PAST_SHOWN * (5 if show_all else 1)], now=now)
+    # Who each session is for: my own patients, their names recorded as read.
+    shown = cards.with_patients(upcoming + past)
+    if shown:
+        record_reads(
+            actor_from_request(request, Source.PORTAL), shown, ReadKind.LIST, path=request.path
+        )
     # Staff may book for me anywhere: listen to every location for my own changes.
     locations = list(Location.objects.values_list("pk", flat=True))
     context = portal_context(

@@ -8,6 +8,8 @@ const PARTIAL = { "HX-Request": "true" };
 // ------------------------------------------------------------------ the slot sheet
 
 async function openSheet(url) {
+  const forPatient = document.querySelector("[data-for-patient]")?.dataset.forPatient;
+  if (forPatient) { const u = new URL(url, window.location.href); u.searchParams.set("patient", forPatient); url = u.toString(); }
   const response = await fetch(url, { headers: PARTIAL, credentials: "same-origin", cache: "no-store" });
   if (!response.ok) { window.location.href = url; return; }
   sheet.innerHTML = await response.text();
@@ -31,6 +33,60 @@ if (sheet) {
     if (button) { button.disabled = true; button.setAttribute("aria-busy", "true"); }
   });
 }
+
+// ------------------------------------------------------------------ patients
+
+// Typing in a list's search box narrows the list (its rows fetched as the person types);
+// without the script the box is an ordinary search form.
+let searchTimer = null;
+async function searchList(input) {
+  const target = document.querySelector(input.dataset.liveSearch);
+  const url = new URL(input.form.action, window.location.href);
+  url.searchParams.set("q", input.value);
+  url.searchParams.set("part", "rows");
+  const response = await fetch(url, { headers: PARTIAL, credentials: "same-origin", cache: "no-store" });
+  if (!response.ok || !target) return;
+  target.innerHTML = await response.text();
+  url.searchParams.delete("part");
+  history.replaceState(null, "", url);
+}
+
+// The slot sheet's patient search: two letters show my matching patients to tick; a
+// ticked one joins the chips above, so a further search keeps it.
+async function searchPatients(input) {
+  const sheetForm = input.closest("form");
+  const found = sheetForm.querySelector("#patient-found");
+  const url = new URL(input.dataset.patientSearch, window.location.href);
+  url.searchParams.set("q", input.value);
+  for (const box of sheetForm.querySelectorAll("#patient-chips input:checked")) url.searchParams.append("chosen", box.value);
+  const response = await fetch(url, { headers: PARTIAL, credentials: "same-origin", cache: "no-store" });
+  if (response.ok) found.innerHTML = await response.text();
+}
+
+document.addEventListener("input", (event) => {
+  const input = event.target;
+  if (input.matches?.("[data-live-search]")) {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => searchList(input), 250);
+  } else if (input.matches?.("[data-patient-search]")) {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => searchPatients(input), 250);
+  }
+});
+
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  if (!box.matches?.("#patient-found input[type=checkbox]") || !box.checked) return;
+  box.closest("form").querySelector("#patient-chips").append(box.closest("label"));
+});
+
+// Enter in the sheet's patient search searches; it does not book.
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && event.target.matches?.("[data-patient-search]")) {
+    event.preventDefault();
+    searchPatients(event.target);
+  }
+});
 
 // ------------------------------------------------------------------ copy fields
 
