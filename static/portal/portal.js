@@ -15,7 +15,9 @@ async function openSheet(url) {
   sheet.innerHTML = await response.text();
   sheet.dataset.url = url;
   if (!sheet.open) sheet.showModal();
-  sheet.querySelector("[data-book]")?.focus();
+  // Focus the Book button without scrolling to it: the sheet opens at its top (who for).
+  sheet.querySelector("[data-book]")?.focus({ preventScroll: true });
+  sheet.scrollTop = 0;
 }
 
 if (sheet) {
@@ -147,9 +149,11 @@ function takeAway(message) {
       const radio = option.querySelector("input");
       const wasChosen = radio.checked;
       radio.disabled = true; radio.checked = false;
-      const next = open.querySelector(".room-option:not(.is-gone) input");
+      // Another room, never the Online lane: that would change the session's type unasked.
+      const next = open.querySelector(".room-option:not(.is-gone):not(.online) input");
       if (next && wasChosen) next.checked = true;
-      if (!next) open.querySelector("[data-book]").disabled = true;
+      const online = open.querySelector(".room-option.online input:checked");
+      if (!next && !online) open.querySelector("[data-book]").disabled = true;
       open.querySelector(".taken-note").hidden = false;
     }
   }

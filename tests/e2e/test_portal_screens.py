@@ -80,7 +80,7 @@ def test_a_professional_books_on_a_phone_and_reception_sees_it_live(phone, recep
     chip.click()
     sheet = ana.locator("dialog#sheet[open]")
     expect(sheet).to_contain_text("19:00–20:00")
-    expect(sheet.locator(".room-option")).to_have_count(3)
+    expect(sheet.locator(".room-option:not(.online)")).to_have_count(3)
     expect(sheet.locator(".room-option", has_text="Sala 1").locator("input")).to_be_checked()
     sheet.locator("[data-book]").click()
     ana.wait_for_url("**/portal/bookings/*/")
@@ -110,7 +110,7 @@ def test_a_slot_reception_takes_disappears_from_the_open_find_page(phone, recept
     expect(chip).to_contain_text("3 rooms")
     chip.click()
     sheet = carla.locator("dialog#sheet[open]")
-    expect(sheet.locator(".room-option")).to_have_count(3)
+    expect(sheet.locator(".room-option:not(.online)")).to_have_count(3)
 
     rita = receptionist("rita", calendar_of(site, tomorrow()))
     third = site["rooms"][2]
@@ -174,3 +174,34 @@ def test_screenshots_of_every_portal_page_at_phone_size(phone, site):
     ana.context.clear_cookies()
     ana.goto(f"{base}/accounts/login/?next=/portal/")
     shot("login")
+
+
+def test_a_session_with_a_recent_patient_takes_three_taps_on_a_phone(phone, site):
+    """Duarte (issue 15): a start time, his recent patient (no typing), Book. The booking
+    then says who it is for, and his patients list holds them."""
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    duarte = phone("duarte@pro.test")
+    duarte.goto(f"{site['urls'][0]}/portal/find/?day={site['future']}&until={site['future']}")
+    duarte.wait_for_selector("body[data-live=live][data-synced]")
+    chip = duarte.locator("a.chip:not(.is-gone)").nth(5)
+    chip.click()  # 1
+    sheet = duarte.locator("dialog#sheet[open]")
+    recent = sheet.locator(".patient-chip", has_text="Marina Souza")
+    expect(recent).to_be_visible()
+    expect(sheet.locator("[name=session_price]")).to_have_value("55.00")
+    recent.click()  # 2
+    expect(recent.locator("input")).to_be_checked()
+    sheet.screenshot(path=SCREENS / "portal-session-sheet.png")
+    sheet.locator("[data-book]").click()  # 3
+    duarte.wait_for_url("**/portal/bookings/*/")
+    expect(duarte.locator(".session-facts")).to_contain_text("Marina Souza")
+    duarte.screenshot(path=SCREENS / "portal-session-booked.png", full_page=True)
+
+    # Two letters find one not among the recent ones.
+    duarte.locator(".bottom-nav").get_by_role("link", name="Patients").click()
+    expect(duarte.locator(".patient-list li")).to_have_count(3)
+    duarte.locator("#patient-q").fill("iv")
+    expect(duarte.locator(".patient-list li")).to_have_count(1)
+    expect(duarte.locator(".patient-list")).to_contain_text("Inês Ivo")
+    duarte.screenshot(path=SCREENS / "portal-my-patients.png")
+    assert duarte.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
