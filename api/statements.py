@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from accounts import roles
+from accounts.audit import actor_from_request
 from api.billing import RowId, audit_of, staff_or_professional
 from api.billing_schemas import (
     BatchIn,
@@ -26,7 +27,7 @@ from api.scheduling import manager_only
 from billing import exports, services
 from billing.access import (
     batch_for,
-    statement_for,
+    statement_pdf_for,
     statements_visible_to,
 )
 from billing.services.statements import batch_done
@@ -138,7 +139,8 @@ def get_statement(request, statement_id: int = RowId):
     "/{statement_id}/pdf", response={200: None}, openapi_extra={"responses": PDF}
 )
 def download_statement(request, statement_id: int = RowId):
-    statement = statement_for(request.auth, statement_id)
+    actor = actor_from_request(request, Source.API, by=request.auth)
+    statement = statement_pdf_for(actor, statement_id, path=request.path)
     response = HttpResponse(bytes(statement.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{statement.filename}"'
     return response

@@ -1,6 +1,13 @@
 """The receptionists' live calendar stream: every booking of the watched locations, drawn
 as the staff calendar draws it (backoffice/calendar.py). The shared structure (subscribe,
-resync, close on logout) is scheduling/stream.py's."""
+resync, close on logout) is scheduling/stream.py's.
+
+Health data: a card names its session's patients (in full, or first name and initial where
+the professional keeps one discreet). It is drawn once per change for all sockets, but
+each socket that is sent it is a calendar read by its own viewer: once the change has gone
+out, one insert records a PatientRead (kind "calendar", source backoffice, path
+/ws/calendar/) per receiving socket and patient. A card sent as "booking.gone" names
+nobody and is not recorded; a send that failed is not a read."""
 
 from __future__ import annotations
 
@@ -12,11 +19,16 @@ from django.conf import settings
 from django.utils import translation
 
 from accounts import languages, roles
+from accounts.audit import Actor, Source
 from billing import ledger, marks
+from patients.access import record_reads_by
+from patients.models import ReadKind
 from scheduling.models import Booking
 from scheduling.stream import SINCE_MARGIN, CalendarStreamConsumer
 
 from . import calendar
+
+STREAM_PATH = "/ws/calendar/"
 
 
 def _load(booking_id: int, wanted: list[str]) -> dict[str, tuple] | None:
@@ -62,6 +74,23 @@ class StaffCalendarConsumer(CalendarStreamConsumer):
     async def prepare(cls, message: dict):
         wanted = sorted(cls.languages_in_use) or [settings.LANGUAGE_CODE]
         return await database_sync_to_async(_load)(message["booking_id"], wanted)
+
+    @classmethod
+    async def delivered(cls, rendered, receivers: list[tuple]) -> None:
+        if not rendered:
+            return
+        card, _html = next(iter(rendered.values()))
+        readers = [
+            consumer.reader() for consumer, update in receivers if update["type"] == "booking"
+        ]
+        if card.patient_ids and readers:
+            await database_sync_to_async(record_reads_by)(
+                readers, card.patient_ids, ReadKind.CALENDAR, path=STREAM_PATH
+            )
+
+    def reader(self) -> Actor:
+        client = self.scope.get("client") or (None,)
+        return Actor(self.scope["user"], Source.BACKOFFICE, client[0])
 
     def changed_since(self, since: datetime) -> bool:
         # A card shows its paid mark, so a payment is a change too.

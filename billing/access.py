@@ -4,6 +4,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from accounts.audit import Actor
+from patients.access import record_reads
+from patients.models import Patient, ReadKind
 
 from .models import Payment, PriceAgreement, Statement, StatementBatch
 
@@ -75,3 +78,14 @@ def batch_for(user, pk: int) -> StatementBatch:
         return StatementBatch.objects.get(pk=pk)
     except StatementBatch.DoesNotExist:
         raise Http404 from None
+
+
+def statement_pdf_for(actor: Actor, pk: int, *, path: str = "") -> Statement:
+    """The statement for its PDF, as statement_for (404 for anyone who may not see it);
+    the PDF names its sessions' patients, so this is an export read of each, by the
+    reader. Patients gone since (never: they are erased, not deleted) are skipped."""
+    statement = statement_for(actor.by, pk)
+    named = Patient.objects.filter(pk__in=statement.patient_ids).values_list("pk", flat=True)
+    if statement.patient_ids:
+        record_reads(actor, list(named), ReadKind.EXPORT, path=path)
+    return statement

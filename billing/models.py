@@ -483,6 +483,9 @@ class Statement(models.Model):
     totals = models.JSONField(_("totals"), default=dict)
     line_count = models.PositiveIntegerField(_("charges"), default=0)
     pdf = models.BinaryField(_("PDF"))
+    # The patients the PDF names (its sessions'): each download is a read of each of them,
+    # recorded (billing.access.statement_pdf_for). Kept as the PDF is: as issued.
+    patient_ids = models.JSONField(_("patients named"), default=list, blank=True)
     batch = models.ForeignKey(
         StatementBatch,
         on_delete=models.SET_NULL,

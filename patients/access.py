@@ -63,6 +63,28 @@ def record_reads(actor: Actor, patient_ids: Iterable[int], kind: str, *, path: s
     return len(rows)
 
 
+def record_reads_by(
+    actors: Iterable[Actor], patient_ids: Iterable[int], kind: str, *, path: str = ""
+) -> int:
+    """Record that each of `actors` read each of `patient_ids` (one insert for all: a live
+    card sent to every socket watching it); how many rows."""
+    ids = list(dict.fromkeys(patient_ids))
+    rows = [
+        PatientRead(
+            patient_id=pk,
+            by=user_or_none(actor.by),
+            kind=kind,
+            source=actor.source,
+            ip=actor.ip,
+            path=(path or "")[:300],
+        )
+        for actor in actors
+        for pk in ids
+    ]
+    PatientRead.objects.bulk_create(rows)
+    return len(rows)
+
+
 def is_in_care_team(patient_id: int, professional_id: int) -> bool:
     return CareLink.objects.filter(patient_id=patient_id, professional_id=professional_id).exists()
 

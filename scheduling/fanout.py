@@ -236,6 +236,7 @@ class Hub:
             return
         read: dict[type, object] = {}
         texts: dict[tuple, str] = {}
+        sent: dict[type, list] = {}
         for consumer in members:
             kind = type(consumer)
             if kind not in read:
@@ -256,6 +257,13 @@ class Hub:
                 await consumer.send(text_data=text)
             except Exception:  # one closed socket must not starve the others
                 log.debug("could not send to %s", consumer.channel_name, exc_info=True)
+            else:
+                sent.setdefault(kind, []).append((consumer, update))
+        for kind, receivers in sent.items():
+            try:
+                await kind.delivered(read[kind], receivers)
+            except Exception:  # the record of who was sent what must not stop the stream
+                log.warning("could not record a delivery", exc_info=True)
 
     async def _prepare(self, kind, message: dict):
         version = message.get("version")

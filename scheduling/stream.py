@@ -219,6 +219,12 @@ class CalendarStreamConsumer(AsyncWebsocketConsumer):
         """What this viewer is sent about the change (no database access here)."""
         raise NotImplementedError
 
+    @classmethod
+    async def delivered(cls, prepared, receivers: list[tuple]) -> None:
+        """After a change was sent: `receivers` are the (consumer, update) pairs of this
+        class that were sent it, once per change and process (so a class can record who
+        read what in one write for all its sockets)."""
+
     def changed_since(self, since: datetime) -> bool:
         """Whether anything this viewer's page shows may have changed since `since`: here
         any booking change (every one is recorded in BookingChange, indexed by time);

@@ -17,7 +17,7 @@ from accounts.access import permission_required, staff_required
 from accounts.audit import actor_from_request
 from backoffice.billing_forms import ExportForm, PaymentForm, ReversalForm, parse_month
 from billing import exports, ledger, money, month_table, payment_methods, reports, services
-from billing.access import batch_for, statement_for
+from billing.access import batch_for, statement_pdf_for
 from billing.errors import BillingError
 from billing.models import Payment, Statement
 from billing.services.statements import batch_done
@@ -210,7 +210,8 @@ def statement_issue(request):
 @login_required
 @require_GET
 def statement_download(request, pk: int):
-    statement = statement_for(request.user, pk)
+    actor = actor_from_request(request, Source.BACKOFFICE)
+    statement = statement_pdf_for(actor, pk, path=request.path)
     response = HttpResponse(bytes(statement.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{statement.filename}"'
     return response

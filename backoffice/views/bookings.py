@@ -88,9 +88,13 @@ def _pk(request, name: str) -> int:
     return int(raw)
 
 
-def _answer(booking: Booking, message: str, status: int = 200) -> JsonResponse:
+def _answer(request, booking: Booking, message: str, status: int = 200) -> JsonResponse:
+    """The booking's card (its fragment) after an action. The card names the session's
+    patients, so the answer is a calendar read of each by the requester, like the grid."""
     booking = Booking.objects.for_page().get(pk=booking.pk)  # fetch-ok: re-read after a write
     card = calendar.card_for(booking)
+    reader = actor_from_request(request, Source.BACKOFFICE)
+    calendar_patients.record_calendar_reads(reader, [card], request.path)
     return JsonResponse(
         {
             "message": message,
@@ -125,7 +129,7 @@ def booking_create(request):
         ip=client_ip(request),
         **_session_fields(request),
     )
-    return _answer(booking, _("Booked."), status=201)
+    return _answer(request, booking, _("Booked."), status=201)
 
 
 def _patient_ids(request) -> list[int]:
@@ -166,7 +170,7 @@ def booking_session(request, pk: int):
         changes["video_link"] = request.POST["video_link"]
     common = actor_from_request(request, Source.BACKOFFICE).as_kwargs()
     changed = services.set_session(booking, **changes, **common)
-    return _answer(changed, _("Session saved."))
+    return _answer(request, changed, _("Session saved."))
 
 
 @require_GET
@@ -239,7 +243,7 @@ def booking_move(request, pk: int):
         source=Source.BACKOFFICE,
         ip=client_ip(request),
     )
-    return _answer(moved, _("Moved."))
+    return _answer(request, moved, _("Moved."))
 
 
 @require_POST
@@ -251,19 +255,23 @@ def booking_action(request, pk: int, action: str):
     booking = booking_for_staff(request.user, pk)
     common = actor_from_request(request, Source.BACKOFFICE).as_kwargs()
     if action == "executed":
-        return _answer(services.mark_executed(booking, **common), _("Marked executed."))
+        return _answer(request, services.mark_executed(booking, **common), _("Marked executed."))
     if action == "no-show":
-        return _answer(services.mark_no_show(booking, **common), _("Marked no-show."))
+        return _answer(request, services.mark_no_show(booking, **common), _("Marked no-show."))
     if action == "restore":
-        return _answer(services.restore(booking, **common), _("Undone: booked again."))
+        return _answer(request, services.restore(booking, **common), _("Undone: booked again."))
     if action == "approve":
-        return _answer(services.approve(booking, **common), _("Request approved: booked."))
+        return _answer(request, services.approve(booking, **common), _("Request approved: booked."))
     if action == "decline":
         reason = request.POST.get("reason", "")
-        return _answer(services.decline(booking, reason=reason, **common), _("Request declined."))
+        return _answer(
+            request, services.decline(booking, reason=reason, **common), _("Request declined.")
+        )
     if action == "notes":
         notes = request.POST.get("notes", "")
-        return _answer(services.update_notes(booking, notes=notes, **common), _("Notes saved."))
+        return _answer(
+            request, services.update_notes(booking, notes=notes, **common), _("Notes saved.")
+        )
     if action == "repeat":
         start, end = rebooking.weeks_later(booking)
         repeated = services.book(
@@ -274,7 +282,7 @@ def booking_action(request, pk: int, action: str):
             notes=booking.notes,
             **common,
         )
-        return _answer(repeated, _("Booked the same slot next week."), status=201)
+        return _answer(request, repeated, _("Booked the same slot next week."), status=201)
     raise BadInput(_("Unknown action."))
 
 
@@ -282,7 +290,7 @@ def booking_action(request, pk: int, action: str):
 @staff_endpoint
 def booking_fragment(request, pk: int):
     """One booking's fragment: the client asks for it after a live update or a refusal."""
-    return _answer(booking_for_staff(request.user, pk), "")
+    return _answer(request, booking_for_staff(request.user, pk), "")
 
 
 @require_GET

@@ -62,4 +62,4 @@ def booking_cancel(request, pk: int):
         source=Source.BACKOFFICE,
         ip=client_ip(request),
     )
-    return _answer(cancelled, late_fees.outcome(cancelled))
+    return _answer(request, cancelled, late_fees.outcome(cancelled))

@@ -139,4 +139,4 @@ def booking_payment(request, pk: int):
         status = getattr(error, "status", 422)
         body = {"message": error.message, "code": "payment_refused", "field": error.field}
         return JsonResponse(body, status=status)
-    return _answer(booking, _recorded(payment, booking), status=201)
+    return _answer(request, booking, _recorded(payment, booking), status=201)

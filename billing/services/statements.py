@@ -132,6 +132,7 @@ def _issue(professional, year, month, currency, by, source, batch, send_email, p
             totals=content.totals(),
             line_count=len(content.lines),
             pdf=pdf,
+            patient_ids=list(dict.fromkeys(patient_ids)),
             batch=batch,
             issued_by=user_or_none(by),
             source=source,
