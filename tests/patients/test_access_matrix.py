@@ -246,6 +246,37 @@ def own_feed(world, client, ids):
     return Client().get(reverse("portal:feed-ics", args=[token]))
 
 
+def portal_page(kind):
+    """A portal page: A reads P on it (recorded); B gets the page with nothing of P; staff
+    are sent to their calendar, anonymous visitors to the login."""
+    return _table(Expect(302), Expect(200, FULL, kind), Expect(200), Expect(302), Expect(302))
+
+
+def portal_record(kind):
+    """A portal page about P (or A's booking with P): B gets the unknown id's 404."""
+    return _table(Expect(302), Expect(200, FULL, kind), Expect(404), Expect(302), Expect(302))
+
+
+def portal_discreet_post(world, client, ids):
+    return client.post(reverse("portal:patient-discreet", args=[ids["patient"]]), {"discreet": "1"})
+
+
+def portal_find_for_p(world, client, ids):
+    query = {"patient": ids["patient"], "location": world.booking.room.location_id}
+    return client.get(reverse("portal:find"), query)
+
+
+def portal_slot_for_p(world, client, ids):
+    starts_at = world.booking.starts_at + timedelta(hours=3)
+    query = {
+        "location": world.booking.room.location_id,
+        "starts_at": starts_at.isoformat(),
+        "minutes": 60,
+        "patient": ids["patient"],
+    }
+    return client.get(reverse("portal:slot"), query)
+
+
 HTTP_DOORS = [
     Door("patients:list", get("patients:list"), staff_page(ReadKind.LIST)),
     Door(
@@ -462,9 +493,52 @@ HTTP_DOORS = [
     Door(
         "portal:booking",
         get("portal:booking", "booking"),
-        _table(Expect(302), Expect(200), Expect(404), Expect(302), Expect(302)),
+        portal_record(ReadKind.LIST),
         True,
     ),
+    Door(
+        "portal:booking-session",
+        get("portal:booking-session", "booking"),
+        portal_record(ReadKind.LIST),
+        True,
+    ),
+    Door("portal:home", get("portal:home"), portal_page(ReadKind.LIST)),
+    Door("portal:patients", get("portal:patients"), portal_page(ReadKind.LIST)),
+    Door(
+        "portal:patients search",
+        get("portal:patients", query={"q": "Zul", "part": "rows"}, htmx=True),
+        portal_page(ReadKind.SEARCH),
+    ),
+    Door("portal:patient", get("portal:patient", "patient"), portal_record(ReadKind.RECORD), True),
+    Door(
+        "portal:patient-edit",
+        get("portal:patient-edit", "patient"),
+        portal_record(ReadKind.RECORD),
+        True,
+    ),
+    Door(
+        "portal:patient-discreet",
+        portal_discreet_post,
+        _table(
+            Expect(302),
+            Expect(302, NOTHING, ReadKind.RECORD),
+            Expect(404),
+            Expect(302),
+            Expect(302),
+        ),
+        True,
+        writes=True,
+    ),
+    Door(
+        "portal:patient-choices recent", get("portal:patient-choices"), portal_page(ReadKind.LIST)
+    ),
+    Door(
+        "portal:patient-choices search",
+        get("portal:patient-choices", query={"q": "Zu"}),
+        portal_page(ReadKind.SEARCH),
+    ),
+    Door("portal:find for P", portal_find_for_p, portal_page(ReadKind.LIST)),
+    Door("portal:slot for P", portal_slot_for_p, portal_page(ReadKind.LIST)),
     Door(
         "portal:feed-ics",
         own_feed,
