@@ -273,8 +273,15 @@ def test_a_late_cancellation_is_charged_its_share(as_staff, pro_a, room, book, a
     from scheduling import services
     from scheduling.models import Source
 
-    soon = timezone.now().astimezone(room.location.zone) + timedelta(hours=3)
+    # The next whole hour at least an hour ahead that the room is open (07:00–22:00), so
+    # well inside the 24 h notice whatever the hour the suite runs at (at 21:00 in Lisbon,
+    # "in three hours" was past closing).
+    soon = timezone.now().astimezone(room.location.zone) + timedelta(hours=2)
     start = datetime(soon.year, soon.month, soon.day, soon.hour, tzinfo=soon.tzinfo)
+    if start.hour >= 21:
+        start = (start + timedelta(days=1)).replace(hour=7)
+    elif start.hour < 7:
+        start = start.replace(hour=7)
     booking = book(room, pro_a, start, start + timedelta(hours=1))
     services.cancel(booking, by=staff, source=Source.BACKOFFICE)
 
