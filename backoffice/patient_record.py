@@ -13,13 +13,15 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from billing import ledger, marks
 from patients import documents, phones
-from patients.models import Patient
+from patients.models import CareLink, Patient
 from scheduling.local_time import at_location
 from scheduling.models import Booking, Location
 
@@ -114,22 +116,46 @@ def care_team_of(patient: Patient):
 
 # PatientChange.action as a person reads it (an unknown one is shown as stored).
 ACTIONS = {
-    "created": _lazy("Created"),
-    "changed": _lazy("Changed"),
-    "guardian_added": _lazy("Responsible adult linked"),
-    "guardian_removed": _lazy("Responsible adult unlinked"),
-    "care_team_added": _lazy("Professional added to the care team"),
-    "care_team_removed": _lazy("Professional removed from the care team"),
-    "care_team_changed": _lazy("Care team changed"),
-    "erased": _lazy("Erased on request"),
+    "created": gettext_lazy("Created"),
+    "changed": gettext_lazy("Changed"),
+    "guardian_added": gettext_lazy("Responsible adult linked"),
+    "guardian_removed": gettext_lazy("Responsible adult unlinked"),
+    "care_team_added": gettext_lazy("Professional added to the care team"),
+    "care_team_removed": gettext_lazy("Professional removed from the care team"),
+    "care_team_changed": gettext_lazy("Care team changed"),
+    "erased": gettext_lazy("Erased on request"),
 }
 
 
+# The names in PatientChange.fields that are not the patient's own fields (what
+# patients.services.records writes for a relationship or the care team).
+OTHER_FIELDS = {
+    "guardians": gettext_lazy("Responsible adults"),
+    "professional": Patient._meta.get_field("professionals").verbose_name,
+    "discreet": CareLink._meta.get_field("discreet").verbose_name,
+}
+
+
+def field_label(name: str) -> str:
+    """A changed field as a person reads it, in their language ("consent_sms" → "May be
+    contacted by SMS"); a name that is no field (any more) is shown as stored."""
+    label = OTHER_FIELDS.get(name)
+    if label is None:
+        try:
+            label = getattr(Patient._meta.get_field(name), "verbose_name", None)
+        except FieldDoesNotExist:
+            label = None
+    return capfirst(str(label)) if label is not None else name
+
+
 def changes_of(patient: Patient) -> list:
-    """The patient's changes, latest first, each with its `action_label`."""
+    """The patient's changes, latest first, each with its `action_label` and its
+    `field_labels` (the pages show those; `fields` keeps the stored names, which the JSON
+    export gives as they are)."""
     changes = list(patient.changes.select_related("by").order_by("-at", "-pk"))
     for change in changes:
         change.action_label = str(ACTIONS.get(change.action, change.action))
+        change.field_labels = [field_label(name) for name in change.fields]
     return changes
 
 

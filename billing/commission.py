@@ -227,9 +227,13 @@ class Sheet:
 
     @property
     def hours(self) -> Decimal:
-        """Hours of the bookings on the sheet that were not cancelled (each once)."""
+        """Hours of the bookings on the sheet that were not cancelled, each once and on one
+        sheet only: a booking whose room is rented counts on its rent's sheet (a Lima room
+        in PEN), not again on its session's (a session there priced in USD), so the hours of
+        a professional's sheets add up. A session without rent counts on its own sheet."""
         seen = {}
-        for line in [*self.rent_lines, *self.session_lines]:
+        unrented = [s for s in self.session_lines if not s.agreement.charges_rent]
+        for line in [*self.rent_lines, *unrented]:
             booking = line.booking
             if booking.status != BookingStatus.CANCELLED:
                 seen[booking.pk] = booking.ends_at - booking.starts_at

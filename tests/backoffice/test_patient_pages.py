@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import languages
 from accounts.audit import Source
 from patients import services as patients
 from patients.models import CareLink, Patient, PatientChange, PatientRead, Relationship
@@ -448,3 +449,43 @@ def test_the_patient_page_costs_the_same_queries_for_1_and_12_sessions(
         on = day + timedelta(days=n)
         book(room, pro_a, at("08:00", on=on), at("09:00", on=on), patients=[marina.pk])
     assert count_queries(desk, url) == one
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("", "Changed: May be contacted by SMS, Phone"),
+        ("pt-br", "Alterado: Aceita contato por SMS, Telefone"),
+    ],
+)
+def test_the_change_history_names_the_changed_fields_in_the_readers_words(
+    desk, staff, family, language, line
+):
+    joana = family["joana"]
+    values = {"phone": "+55 11 91234-5678", "consent_sms": True}
+    patients.update_patient(joana, values, by=staff, **BY)
+    if language:
+        languages.choose(staff, language, by=staff, source=Source.BACKOFFICE)
+        desk.force_login(staff)  # the choice is read when one signs in
+
+    page = desk.get(reverse("patients:detail", args=[joana.pk])).content.decode()
+
+    assert line in page
+    assert "consent_sms" not in page and ": phone" not in page
+    # The JSON export stays machine-readable: the stored names.
+    assert PatientChange.objects.get(patient=joana, action="changed").fields == [
+        "consent_sms",
+        "phone",
+    ]
+
+
+def test_the_pdf_export_names_the_changed_fields_as_the_page_does(boss, family, staff):
+    from pypdf import PdfReader
+
+    joana = family["joana"]
+    patients.update_patient(joana, {"consent_sms": True}, by=staff, **BY)
+    response = boss.get(reverse("patients:export-pdf", args=[joana.pk]))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "May be contacted by SMS" in text and "consent_sms" not in text
+    export = json.loads(boss.get(reverse("patients:export-json", args=[joana.pk])).content)
+    assert ["consent_sms"] in [change["fields"] for change in export["changes"]]

@@ -202,3 +202,37 @@ def test_a_year_by_month_holds_each_months_table_and_its_csv_says_the_month(
     assert {line[0] for line in lines[1:]} == {f"2026-{m:02d}" for m in range(1, 13)}
     november = [line for line in lines[1:] if line[0] == "2026-11" and line[2] == "BRL"]
     assert [line[1] for line in november] == ["Ana Alves"]
+
+
+def test_a_lima_room_rented_in_pen_with_sessions_in_usd_counts_its_hours_once(
+    session, lima_room, pro_a, pro_b, client, manager
+):
+    """Ana rents the Lima room by the hour (PEN) and takes a commission on her sessions,
+    two of them priced in USD: her hours are the room's, on the PEN row with the rent,
+    and the USD row has the sessions but no hours again. Bruno pays no rent: his hours
+    stay with his USD sessions."""
+    agreement(pro_a, "2026-01-01", model="both", share="20", collector="professional")
+    agreement(pro_b, "2026-01-01", share="40", collector="clinic")
+    session(lima_room, pro_a, "2026-10-20", "09:00", "10:00", "50.00", currency="USD")
+    session(lima_room, pro_a, "2026-10-21", "09:00", "10:30", "80.00", currency="USD")
+    session(lima_room, pro_a, "2026-10-22", "09:00", "10:00", "120.00")  # PEN
+    session(lima_room, pro_b, "2026-10-23", "09:00", "10:00", "60.00", currency="USD")
+
+    rows = {(row.professional, row.currency): row for row in month_table(2026, 10)}
+
+    figures = {key: (row.sessions, row.hours, row.rent) for key, row in rows.items()}
+    assert figures == {
+        (pro_a, "PEN"): (1, D("3.50"), D("140.00")),
+        (pro_a, "USD"): (2, D("0.00"), D("0.00")),
+        (pro_b, "USD"): (1, D("1.00"), D("0.00")),
+    }
+    for (professional, currency), row in rows.items():
+        statement = issue_statement(
+            professional, 2026, 10, currency=currency, by=manager, source=Source.BACKOFFICE
+        )
+        assert row.sessions == statement.totals["sessions"]["count"]
+        assert row.rent == statement.charges_total
+    client.force_login(manager)
+    download = client.get(reverse("billing:month-table-csv"), {"month": "2026-10"})
+    lines = list(csv.reader(io.StringIO(download.content.decode())))[1:]
+    assert sum(D(line[3]) for line in lines) == D("4.50")  # 3.5 h in Ana's room, 1 h Bruno's

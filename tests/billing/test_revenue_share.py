@@ -2,15 +2,19 @@
 date, the session rules of each location, the statement's sessions and totals, and that an
 erasure leaves issued statements as they were."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
+from accounts import formats, languages
+from billing import money
 from billing import statement_document as statements
 from billing.models import BillingPolicy, RevenueAgreement, Statement
 from billing.month_table import month_table
-from billing.services import issue_statement
+from billing.services import issue_statement, record_payment
 from patients.services.records import erase
 from scheduling import services
 from scheduling.models import SessionType, Source
@@ -299,3 +303,42 @@ def test_erasing_a_patient_keeps_an_issued_statement_byte_identical(
     assert "Marina Souza" in pdf_text(Statement.objects.get().pdf)
     # A statement computed now reads the patient as erased.
     assert [s.patient_names for s in sheet(pro_a, "BRL").sessions] == ["Erased patient"]
+
+
+@pytest.mark.parametrize("language", ["pt-br", "pt-pt", "es", "en"])
+def test_the_commission_statement_pdf_keeps_each_sessions_date_time_and_price_apart(
+    session, sp_room, pro_a, manager, staff, language
+):
+    """The weekday, the date, the hours, the price and the counted share are columns of
+    their own in every language we speak: a value that is too wide for its column wraps
+    inside it, it never runs into the next one (where the PDF's text would read them as
+    one word, "01/10/202609:00–10:30")."""
+    languages.choose(pro_a.user, language, by=pro_a.user, source=Source.PORTAL)
+    long_name = PatientFactory(
+        first_name="Maria Aparecida Conceição", last_name="de Albuquerque Vasconcelos Sobrinho"
+    )
+    # Commission only: no rent, so the charges listing (which also writes day and time)
+    # cannot answer for the sessions table.
+    agreement(pro_a, "2026-01-01", share="33.33", collector="professional")
+    days = [date(2026, 10, d) for d in range(1, 8)]  # every weekday's name
+    for n, day in enumerate(days):
+        price = "12345.67" if n == 1 else "250.00"
+        patients = [long_name.pk] if n % 2 else []
+        session(sp_room, pro_a, day.isoformat(), "09:00", "10:30", price, patients=patients)
+    record_payment(
+        professional=pro_a, amount="150.00", currency="BRL", method="pix",
+        received_on=date(2026, 10, 4), by=staff, source=Source.BACKOFFICE,
+    )  # fmt: skip
+
+    text = pdf_text(issue(pro_a, "BRL", manager).pdf)
+
+    with translation.override(language):
+        for day in days:
+            numeric = formats.numeric_day(day)
+            assert formats.dated_day(day).split()[0] in text
+            assert re.search(rf"{re.escape(numeric)}\s+09:00–10:30\s", text), numeric
+        for price in ("12345.67", "250.00"):
+            shown = money.format_money(D(price), "BRL")
+            assert re.search(rf"{re.escape(shown)}\s+100 %", text), shown
+        paid_on = formats.numeric_day(date(2026, 10, 4))
+        assert re.search(rf"{re.escape(paid_on)}\s+#\d+", text), paid_on
