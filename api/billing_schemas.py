@@ -626,3 +626,40 @@ class BillingPolicyPatch(In):
     late_cancel_percent: PercentIn = None
     no_show_percent: PercentIn = None
     payment_methods: list[Method] = Field(None, max_length=4)
+
+
+# ---------------------------------------------------------------- the month table
+
+MonthTableSort = Annotated[
+    str,
+    Field(
+        pattern=r"^-?(name|currency|sessions|hours|gross|commission|rent|balance)$",
+        description="A column; a leading '-' sorts the other way.",
+    ),
+]
+
+
+class MonthTableQuery(Schema):
+    month: MonthText
+    location: int | None = Field(None, ge=1, le=2**31 - 1, description="Only this location.")
+    sort: MonthTableSort = "name"
+
+
+class MonthTableRowOut(Schema):
+    """One professional's month in one currency: the figures of their statement."""
+
+    professional: ProfessionalRef
+    currency: str = Field(description="Empty for a professional with nothing in the month.")
+    sessions: int
+    hours: str = Field(description="Booked hours, a decimal string (1.50 is 1 h 30).")
+    gross: AmountOut
+    commission: AmountOut
+    rent: AmountOut
+    balance: AmountOut = Field(description="What the professional owes (negative: is owed).")
+
+
+class MonthTableOut(Schema):
+    month: str
+    location: int | None
+    sort: str
+    rows: list[MonthTableRowOut]

@@ -17,14 +17,17 @@ from api.billing_schemas import (
     BatchOut,
     ExportFilters,
     ExportKind,
+    MonthTableOut,
+    MonthTableQuery,
     StatementFilters,
     StatementIn,
     StatementOut,
+    amount,
     batch_out,
     year_month,
 )
 from api.scheduling import manager_only
-from billing import exports, services
+from billing import exports, month_table, services
 from billing.access import (
     batch_for,
     statement_pdf_for,
@@ -36,6 +39,7 @@ from scheduling import access
 from scheduling.models import Location, Source
 
 statements_router = Router(tags=["statements"])
+month_table_router = Router(tags=["statements"])
 exports_router = Router(tags=["exports"])
 
 CSV = {200: {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}}
@@ -173,3 +177,38 @@ def export_csv(request, kind: ExportKind, filters: Query[ExportFilters]):
     response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{kind}.csv"'
     return response
+
+
+# ---------------------------------------------------------------- the month table
+
+
+@month_table_router.get("", response=MonthTableOut)
+def get_month_table(request, query: Query[MonthTableQuery]):
+    """The professionals' month table (the manager's page): per professional and currency,
+    the month's sessions, hours, gross, commission, rent and balance, exactly as their
+    statements say. A manager's; an unknown location answers 404."""
+    manager_only(request.auth, "billing.view_statement")
+    if query.location is not None and not Location.objects.filter(pk=query.location).exists():
+        raise Http404(_("There is no location %(id)d.") % {"id": query.location})
+    year, month = year_month(query.month)
+    rows = month_table.sorted_rows(
+        month_table.month_table(year, month, location_id=query.location), query.sort
+    )
+    return {
+        "month": query.month,
+        "location": query.location,
+        "sort": query.sort,
+        "rows": [
+            {
+                "professional": row.professional,
+                "currency": row.currency,
+                "sessions": row.sessions,
+                "hours": f"{row.hours:.2f}",
+                **{
+                    name: amount(getattr(row, name), row.currency or "EUR")
+                    for name in ("gross", "commission", "rent", "balance")
+                },
+            }
+            for row in rows
+        ],
+    }

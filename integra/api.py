@@ -52,7 +52,7 @@ from api.scheduling import (
     locations_router,
     rooms_router,
 )
-from api.statements import exports_router, statements_router
+from api.statements import exports_router, month_table_router, statements_router
 from api.tokens import router as tokens_router
 from billing.errors import BillingError
 from portal.api import router as calendar_feed_router
@@ -201,6 +201,7 @@ api.add_router("/balances", balances_router)
 api.add_router("/income", income_router)
 api.add_router("/activity", activity_router)
 api.add_router("/statements", statements_router)
+api.add_router("/month-table", month_table_router)
 api.add_router("/exports", exports_router)
 api.add_router("/agreements", agreements_router)
 api.add_router("/billing-policies", billing_policies_router)

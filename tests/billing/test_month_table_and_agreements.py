@@ -236,3 +236,50 @@ def test_a_lima_room_rented_in_pen_with_sessions_in_usd_counts_its_hours_once(
     download = client.get(reverse("billing:month-table-csv"), {"month": "2026-10"})
     lines = list(csv.reader(io.StringIO(download.content.decode())))[1:]
     assert sum(D(line[3]) for line in lines) == D("4.50")  # 3.5 h in Ana's room, 1 h Bruno's
+
+
+def test_the_month_table_api_gives_the_pages_figures_to_a_manager_only(
+    month, manager, staff, pro_a
+):
+    from tests.api.conftest import session_api
+
+    answer = session_api(manager).get("/month-table", month="2026-10", sort="-balance")
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    rows = month_table(2026, 10)
+    assert len(body["rows"]) == len(rows) == 5
+    by_key = {(r.professional.pk, r.currency): r for r in rows}
+    for item in body["rows"]:
+        row = by_key[(item["professional"]["id"], item["currency"])]
+        assert (item["gross"], item["commission"], item["balance"]) == (
+            str(row.gross),
+            str(row.commission),
+            str(row.balance),
+        )
+        assert item["sessions"] == row.sessions and D(item["hours"]) == row.hours
+    balances = [D(item["balance"]) for item in body["rows"]]
+    assert balances == sorted(balances, reverse=True)
+    # Only what happened in São Paulo.
+    sao_paulo = month_table(2026, 10, location_id=month_location_id("BRL"))
+    only = session_api(manager).get(
+        "/month-table", month="2026-10", location=month_location_id("BRL")
+    )
+    assert len(only.json()["rows"]) == len(sao_paulo)
+    # Refusals: not a manager's, a month that is not one, an unknown location, a sort
+    # the table does not have.
+    assert session_api(pro_a.user).get("/month-table", month="2026-10").status_code == 403
+    assert session_api(None).get("/month-table", month="2026-10").status_code == 401
+    assert session_api(manager).get("/month-table", month="2026-13").status_code == 422
+    assert (
+        session_api(manager).get("/month-table", month="2026-10", location=999999).status_code
+        == 404
+    )
+    assert (
+        session_api(manager).get("/month-table", month="2026-10", sort="price").status_code == 422
+    )
+
+
+def month_location_id(currency: str) -> int:
+    from scheduling.models import Location
+
+    return Location.objects.get(currency=currency).pk

@@ -288,6 +288,7 @@ def test_no_api_answer_to_a_names_b(world, pro_a, pro_b, room, at, day):
         "/api/v1/availability": {"from": str(day), "to": str(day)},
         "/api/v1/bookings": {"limit": 500},
         "/api/v1/income": {"month": f"{day.year}-{day.month:02d}"},
+        "/api/v1/month-table": {"month": f"{day.year}-{day.month:02d}"},
     }
     scanned, refused = 0, set()
     for path, operations in schema["paths"].items():
@@ -316,6 +317,7 @@ def test_no_api_answer_to_a_names_b(world, pro_a, pro_b, room, at, day):
         "/api/v1/billing-policies/{location_id}",
         "/api/v1/exports/{kind}",
         "/api/v1/income",
+        "/api/v1/month-table",  # the professionals' month table: a manager's
         "/api/v1/payments/setup",
         "/api/v1/statements/batches/{batch_id}",
         "/api/v1/patients/{patient_id}/export",  # a manager's, on request
