@@ -11,7 +11,7 @@ are data, not our strings, and are left out of the comparison."""
 import csv
 import io
 import re
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from pypdf import PdfReader
 
 from accounts import languages
 from billing import services as billing
+from patients import services as patient_services
 from portal.models import CalendarFeed
 from scheduling import services
 from scheduling.models import Source
@@ -259,11 +260,22 @@ def staff_urls(clinic, pro_a) -> list[str]:
 
 @pytest.mark.parametrize("language", list(LANGUAGES))
 def test_nothing_english_of_ours_reaches_a_reader_of_another_language(
-    language, clinic, pro_a, staff, manager, room, at, day, django_capture_on_commit_callbacks
+    language,
+    clinic,
+    pro_a,
+    pro_b,
+    staff,
+    manager,
+    room,
+    at,
+    day,
+    django_capture_on_commit_callbacks,
 ):
     for user in (staff, manager, pro_a.user):
         languages.choose(user, language, by=user, source=Source.BACKOFFICE)
-    scan = Scan(language, clinic["data"])
+    # Country names are Babel's, in the reader's language ("Svalbard e Jan Mayen" is no month).
+    countries = list(languages.babel_locale(language).territories.values())
+    scan = Scan(language, [*clinic["data"], *countries])
     as_manager, as_desk, as_pro = Client(), Client(), Client()
     as_manager.force_login(manager)
     as_desk.force_login(staff)
@@ -283,11 +295,39 @@ def test_nothing_english_of_ours_reaches_a_reader_of_another_language(
             scan.page(client, url)
     scan.page(as_desk, reverse("billing:overview"))
 
-    world = {"mine": clinic["mine"][:4], "statement": clinic["statement"], "feed": clinic["feed"]}
+    # My patients' pages too: A's patient (a minor with a responsible adult, on a session of
+    # A's) and another professional's, whose id A's pages must ignore.
+    a_patient = patient_services.create_patient(
+        {"first_name": "Marina", "last_name": "Alvarenga", "birth_date": date(2016, 5, 4)},
+        by=pro_a.user,
+        source=Source.PORTAL,
+    )
+    mother = patient_services.create_patient(
+        {"first_name": "Joana", "last_name": "Alvarenga"}, by=staff, source=Source.BACKOFFICE
+    )
+    patient_services.link_guardian(
+        a_patient, mother, kind="parent", by=staff, source=Source.BACKOFFICE
+    )
+    b_patient = patient_services.create_patient(
+        {"first_name": "Zuleika", "last_name": "Bettencourt"}, by=pro_b.user, source=Source.PORTAL
+    )
+    services.set_session(
+        clinic["mine"][0], patients=[a_patient.pk], by=pro_a.user, source=Source.PORTAL
+    )
+    world = {
+        "mine": clinic["mine"][:4],
+        "statement": clinic["statement"],
+        "feed": clinic["feed"],
+        "a_patient": a_patient,
+        "b_patient": b_patient,
+    }
     for urls in portal_requests(world, room, at, day).values():
         for url in urls:
             if "manifest" in url:
                 scan.check(url, as_pro.get(url).content.decode())
+            elif url.startswith(reverse("portal:patient-choices")):
+                # A fragment for the slot sheet's script (no <html lang>): its words only.
+                scan.check(url, readable(as_pro.get(url).content.decode()))
             else:
                 scan.page(as_pro, url)
     scan.page(as_pro, reverse("portal:settings"))

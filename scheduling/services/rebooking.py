@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from patients.models import CareLink
+
 from .. import availability, policy, timeslots
 from ..errors import InvalidBooking
-from ..models import Booking, Room
+from ..models import Booking, Room, SessionType
 from . import bookings
 
 SAME = "same"
@@ -56,6 +58,25 @@ def _occurrences(original: Booking, first_day: date, last_day: date):
     while day <= last_day:
         yield day, *same_time_on(original, day)
         day += timedelta(days=7)
+
+
+def _same_session(original: Booking) -> dict:
+    """The session to carry over: the same patients (those still in the professional's
+    care team, never an erased one), its type, price, currency and video link."""
+    kept = set(
+        CareLink.objects.filter(
+            professional_id=original.professional_id,
+            patient__in=original.patients.filter(erased_at__isnull=True),
+        ).values_list("patient_id", flat=True)
+    )
+    virtual = original.room.is_virtual
+    return {
+        "session_type": SessionType.VIRTUAL if virtual else SessionType.ON_SITE,
+        "video_link": original.video_link if virtual else "",
+        "patients": sorted(kept),
+        "session_price": original.session_price,
+        "session_currency": original.session_currency,
+    }
 
 
 def rebook(original: Booking, *, by, source: str, ip: str | None = None) -> Rebooked:
@@ -106,6 +127,7 @@ def rebook(original: Booking, *, by, source: str, ip: str | None = None) -> Rebo
                 source=source,
                 notes="",
                 ip=ip,
+                **_same_session(original),
             )
             return Rebooked(booking, SAME, candidates[0][0])
     wanted_day, start, end = candidates[0]
@@ -142,5 +164,6 @@ def rebook(original: Booking, *, by, source: str, ip: str | None = None) -> Rebo
         by=by,
         source=source,
         ip=ip,
+        **_same_session(original),
     )
     return Rebooked(booking, ALTERNATIVE, wanted_day)

@@ -199,3 +199,38 @@ def test_an_erased_patient_cannot_be_booked(book, room, pro_a, at, staff, marina
     patient_services.erase(marina, by=staff, source=Source.BACKOFFICE)
     with pytest.raises(InvalidBooking, match="no patient"):
         book(room, pro_a, at("09:00"), at("10:00"), patients=[marina.pk])
+
+
+def test_book_again_carries_the_session_its_patients_price_and_type(book, room, pro_a, at, marina):
+    from scheduling.services.rebooking import rebook
+
+    erased = PatientFactory(first_name="Gone")
+    CareLink.objects.create(patient=erased, professional=pro_a)
+    original = book(
+        room,
+        pro_a,
+        at("09:00"),
+        at("10:00"),
+        patients=[marina.pk, erased.pk],
+        session_price="120.00",
+    )
+    patient_services.erase(erased, by=None, source=Source.SYSTEM)
+    again = rebook(original, by=pro_a.user, source=Source.PORTAL).booking
+    assert again.starts_at == original.starts_at + timedelta(days=7)
+    assert list(again.patients.all()) == [marina]  # never the erased one
+    assert (again.session_type, again.session_price) == (SessionType.ON_SITE, Decimal("120.00"))
+    online = book(
+        room,
+        pro_a,
+        at("11:00"),
+        at("12:00"),
+        session_type=SessionType.VIRTUAL,
+        patients=[marina.pk],
+        video_link="https://meet.example.test/m",
+    )
+    twice = rebook(online, by=pro_a.user, source=Source.PORTAL).booking
+    assert twice.room.is_virtual and twice.session_type == SessionType.VIRTUAL
+    assert twice.video_link == "https://meet.example.test/m"
+    assert list(twice.patients.all()) == [marina]
+    assert_claims_mirror_bookings()
+    assert_no_double_booking()
