@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import base36_to_int, int_to_base36
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from . import languages, locks
 from .models import Invitation
@@ -30,7 +30,7 @@ class InvitationTokenGenerator(PasswordResetTokenGenerator):
 invitation_tokens = InvitationTokenGenerator()
 
 
-LINK_SPENT = _lazy(
+LINK_SPENT = gettext_lazy(
     "This invitation link has already been used or has expired. Ask the clinic to send a "
     "new one, or reset your password from the login page."
 )
