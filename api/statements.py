@@ -188,8 +188,8 @@ def get_month_table(request, query: Query[MonthTableQuery]):
     the month's sessions, hours, gross, commission, rent and balance, exactly as their
     statements say. A manager's; an unknown location answers 404."""
     manager_only(request.auth, "billing.view_statement")
-    if query.location is not None and not Location.objects.filter(pk=query.location).exists():
-        raise Http404(_("There is no location %(id)d.") % {"id": query.location})
+    if query.location is not None:
+        access.location_for(request.auth, query.location)  # an unknown one: 404
     year, month = year_month(query.month)
     rows = month_table.sorted_rows(
         month_table.month_table(year, month, location_id=query.location), query.sort
