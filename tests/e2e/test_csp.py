@@ -346,6 +346,50 @@ def professional_pages(browser, walk: Walk, site):
     walk.visit(page, "/calendar/")  # a professional's 403 page
     walk.visit(page, "/accounts/logout/")
     context.close()
+    patient_pages(browser, walk, site)
+
+
+def patient_pages(browser, walk: Walk, site):
+    """Duarte keeps patients: My patients and its search, a patient's page, the forms, the
+    discreet choice (saved as it is), the slot sheet's picker, a booking's session page."""
+    context = browser.new_context(viewport={"width": 375, "height": 812}, has_touch=True)
+    walk.watch(context)
+    page = context.new_page()
+    walk.visit(page, "/accounts/login/?next=/portal/")
+    page.fill("[name=login]", "duarte@pro.test")
+    page.fill("[name=password]", site["password"])
+    page.click("main form [type=submit]")
+    page.wait_for_url("**/portal/")
+    walk.visit(page, "/portal/patients/")
+    page.fill("#patient-q", "iv")  # the list's rows, fetched as one types
+    expect(page.locator(".patient-list li")).to_have_count(1)
+    walk.collect(page, "/portal/patients/ (search)")
+    marina = site["duarte_patients"][0]
+    walk.visit(page, f"/portal/patients/{marina}/")
+    page.locator(".choices button[type=submit]").click()  # the discreet choice, unchanged
+    page.wait_for_url(f"**/portal/patients/{marina}/")
+    walk.names.add("portal:patient-discreet")
+    walk.collect(page, f"/portal/patients/{marina}/discreet/ (saved)")
+    walk.visit(page, f"/portal/patients/{marina}/edit/")
+    walk.visit(page, "/portal/patients/new/")
+    walk.visit(page, f"/portal/find/?patient={marina}", ready=LIVE)
+    page.locator("a.chip").first.click()
+    sheet = page.locator("dialog#sheet[open]")
+    sheet.locator("[data-patient-search]").fill("iv")  # the picker's fragment
+    expect(sheet.locator("#patient-found .patient-chip")).to_have_count(1)
+    walk.names.add("portal:patient-choices")
+    walk.collect(page, "/portal/find/ (sheet, patient search)")
+    page.keyboard.press("Escape")
+    walk.visit(page, f"/portal/patients/{marina}/")
+    page.locator(".plain-list.sessions a").first.click()
+    page.wait_for_url("**/portal/bookings/*/")
+    walk.collect(page, page.url)
+    page.get_by_role("link", name="Change the session").click()
+    page.wait_for_url("**/portal/bookings/*/session/")
+    walk.check_header(page, page.url, page.reload(), nonce=True)
+    walk.names.add("portal:booking-session")
+    walk.collect(page, "/portal/bookings/…/session/")
+    context.close()
 
 
 def anonymous_pages(browser, walk: Walk):
