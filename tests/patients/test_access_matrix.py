@@ -730,6 +730,9 @@ def test_each_live_stream_gives_each_actor_only_what_the_rule_allows(door, actor
         communicator = WebsocketCommunicator(application, door.path, headers=headers)
         connected, _code = await communicator.connect()
         if not connected:
+            # Let the refused consumer end (its channel layer receive with it) before the
+            # loop closes: left running, cancelling it could hang on Redis.
+            await communicator.disconnect()
             return 403, "", set()
         location = await database_sync_to_async(lambda: booking.room.location)()
         await communicator.send_json_to(
