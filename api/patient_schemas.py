@@ -10,9 +10,9 @@ from typing import Annotated, Literal
 
 from django.conf import settings
 from ninja import Schema
-from pydantic import AfterValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
-from api.schemas import BodyBool, BodyId, Day, Id, In, text
+from api.schemas import BodyBool, BodyId, Day, Id, In, date_text, text
 from billing.models import Collector, ShareModel
 from patients.models import DocumentType, ReadKind, RelationshipKind
 from scheduling.models import SessionType
@@ -27,6 +27,7 @@ def _birth_year(value: date) -> date:
 BIRTH_YEARS = r"^(18[89][0-9]|19[0-9]{2}|20[0-9]{2}|2100)-"
 BirthDay = Annotated[
     date,
+    BeforeValidator(date_text),
     AfterValidator(_birth_year),
     WithJsonSchema({"type": "string", "format": "date", "pattern": BIRTH_YEARS}),
 ]

@@ -80,8 +80,18 @@ Moment = Annotated[
     AfterValidator(_plausible),
     WithJsonSchema({"type": "string", "format": "date-time", "pattern": YEARS}),
 ]
+
+
+def date_text(value):
+    """A date is ISO text ("2026-12-02"): a number (read as seconds since 1970) is refused."""
+    if not isinstance(value, str | date):
+        raise ValueError(_("Give a date as ISO 8601 text, e.g. 2026-12-02."))
+    return value
+
+
 Day = Annotated[
     date,
+    BeforeValidator(date_text),
     AfterValidator(_plausible),
     WithJsonSchema({"type": "string", "format": "date", "pattern": YEARS}),
 ]

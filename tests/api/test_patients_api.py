@@ -289,3 +289,15 @@ def test_bad_list_filters_are_422_problems_and_record_nothing(as_staff, patient_
     problem_of(as_staff.get("/patients", **params), 422)
 
     assert reads() == 0
+
+
+@pytest.mark.parametrize("value", [0, 1700000000, 20261202, True])
+def test_a_date_given_as_a_number_is_refused_not_read_as_seconds_since_1970(
+    as_staff, patient_of_a, value
+):
+    before = Patient.objects.count(), list(Patient.objects.values())
+    created = as_staff.post("/patients", {"first_name": "Nova", "birth_date": value})
+    assert created.status_code == 422
+    changed = as_staff.patch(f"/patients/{patient_of_a.pk}", {"joined_on": value})
+    assert changed.status_code == 422
+    assert (Patient.objects.count(), list(Patient.objects.values())) == before
